@@ -1,0 +1,3 @@
+from tui_news.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""One exception tree for the whole domain; each boundary translates into it."""
+
+from __future__ import annotations
+
+
+class TuiNewsError(Exception):
+    """Root of every error tui-news raises on purpose."""
+
+
+class ConfigError(TuiNewsError, ValueError):
+    """A bad feeds.toml: carries the file, line (when known) and key."""
+
+    def __init__(self, path: object, message: str, *, line: int | None = None, key: str | None = None):
+        self.path = str(path)
+        self.line = line
+        self.key = key
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}:{key} {self.message}"
+
+
+class FetchError(TuiNewsError):
+    """A feed could not be fetched; the message is meant for the user."""
+
+
+class ParseError(TuiNewsError):
+    """A body could not be read as a feed."""
+
+
+class StoreError(TuiNewsError):
+    """The cache could not be read or written (sqlite3 errors are translated into this)."""
+
+
+class CacheCorruptError(StoreError):
+    """The cache file is not a usable SQLite database. It is never overwritten."""
+
+    def __init__(self, path: object, detail: str):
+        self.path = str(path)
+        super().__init__(
+            f"the cache {self.path} is damaged ({detail}); it was left untouched. "
+            f"Move it aside (e.g. mv '{self.path}' '{self.path}.broken') and run again to start a new cache."
+        )
+
+
+class SearchQueryError(TuiNewsError, ValueError):
+    """A malformed search query; the message says what is wrong."""
+
+
+class OpmlError(TuiNewsError):
+    """A malformed OPML file."""

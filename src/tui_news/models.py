@@ -1,0 +1,212 @@
+"""Plain data passed between the layers. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One `[[feeds]]` table of feeds.toml."""
+
+    url: str
+    name: str | None = None
+    tags: tuple[str, ...] = ()
+    enabled: bool = True
+    refresh_minutes: int | None = None
+    verify: bool = True
+    """TLS certificate verification; only `verify = false` in feeds.toml turns it off."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The `[settings]` table of feeds.toml."""
+
+    concurrency: int = 16
+    """Feeds fetched at once, overall."""
+    per_host: int = 4
+    """Feeds fetched at once from one host."""
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    """Wall-clock limit for one feed: headers, redirects and body."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    """Size cap for one (decompressed) body."""
+    refresh_minutes: int = 60
+    """Default interval between refreshes of a feed in the app."""
+    retention_days: int | None = None
+    """Delete unstarred articles older than this (None keeps everything)."""
+    max_articles_per_feed: int | None = None
+    """Keep at most this many unstarred articles per feed (None keeps everything)."""
+    cache_path: Path | None = None
+    """The SQLite cache; None means the XDG data dir."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None
+    """The feeds.toml this came from (None: built in code)."""
+    feeds: tuple[FeedConfig, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    keys: dict[str, str] = field(default_factory=dict)
+    """`[keys]`: binding id -> comma-separated keys."""
+
+
+@dataclass(frozen=True, slots=True)
+class CachingInfo:
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What fetching one feed gave: a body, 'not modified', or an error."""
+
+    url: str
+    """The URL asked for."""
+    status: int | None = None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_url: str | None = None
+    """Set when every redirect on the way was permanent (301/308): the feed's new URL."""
+    retry_after: datetime | None = None
+    """When the server asked us to come back (429/503 Retry-After)."""
+    error: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304 and self.error is None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    guid: str
+    title: str
+    author: str | None
+    link: str | None
+    published: datetime | None
+    updated: datetime | None
+    summary_html: str | None
+    content_html: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    articles: tuple[ParsedArticle, ...]
+    format: str
+    """'rss20', 'atom10', 'json11', ... or '' when unknown."""
+    warning: str | None = None
+    """feedparser's bozo message, kept for the feed detail line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed as stored, with counts."""
+
+    id: int
+    url: str
+    """As written in feeds.toml."""
+    fetch_url: str
+    """Where it is fetched from: `url`, or where a permanent redirect moved it."""
+    title: str | None
+    name: str | None
+    tags: tuple[str, ...]
+    enabled: bool
+    last_status: str | None
+    last_error: str | None
+    error_count: int
+    last_refresh: datetime | None
+    next_refresh: datetime | None
+    unread: int = 0
+    total: int = 0
+
+    @property
+    def display_title(self) -> str:
+        return self.name or self.title or self.url
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """One row of the article list: only what the list shows."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    title: str
+    published: datetime
+    read: bool
+    starred: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A whole article, for the article pane."""
+
+    id: int
+    feed_id: int
+    feed_title: str
+    guid: str
+    title: str
+    author: str | None
+    link: str | None
+    published: datetime
+    updated: datetime | None
+    summary_html: str | None
+    content_html: str | None
+    read: bool
+    starred: bool
+    first_seen: datetime
+
+    @property
+    def html(self) -> str:
+        return self.content_html or self.summary_html or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of a text: [start, end) in Python string indices, a kind, and a normalised key."""
+
+    start: int
+    end: int
+    kind: str
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    article: ArticleSummary
+    link: str | None
+    snippet: str
+    highlights: tuple[Span, ...] = ()
+    """Matched spans, as offsets into `snippet`."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """What one feed's refresh did."""
+
+    url: str
+    title: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    unchanged: bool = False
+    """The body was fetched but hashed the same as last time, so nothing was parsed."""
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None

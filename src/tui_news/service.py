@@ -1,0 +1,320 @@
+"""The one facade the UI and the CLI call. Owns the refresh pipeline.
+
+Refresh: fetch in asyncio (one httpx client, bounded concurrency), parse in a process pool (both cores,
+off the event loop), store in one writer thread, one transaction per feed. Every SQLite call made from
+`refresh` runs on that writer thread, so awaiting `refresh` from Textual's event loop never blocks it.
+The read methods (`feeds`, `articles`, ...) are plain blocking calls: the UI calls them from thread workers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import multiprocessing
+import os
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from tui_news import entities as entity_finder
+from tui_news.errors import ParseError, StoreError
+from tui_news.models import (
+    Article,
+    ArticleSummary,
+    CachingInfo,
+    Config,
+    Feed,
+    FeedConfig,
+    FeedOutcome,
+    FetchResult,
+    ParsedFeed,
+    SearchHit,
+    Settings,
+    Span,
+)
+from tui_news.parse import parse_feed
+from tui_news.store.repo import ArticleFilter, Repository
+from tui_news.text import Document, render_html
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+MAX_BACKOFF = timedelta(hours=24)
+PROCESS_POOL_MIN_BODIES = 4
+"""Below this many bodies to parse, parse in a thread: starting processes would cost more."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FetcherType(Protocol):
+    """What the refresh needs of a fetcher (tui_news.fetch.Fetcher; a fake in UI tests)."""
+
+    async def __aenter__(self) -> FetcherType: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def fetch(self, url: str, caching: CachingInfo, *, verify: bool = True) -> FetchResult: ...
+
+
+def default_fetcher(settings: Settings) -> FetcherType:
+    from tui_news.fetch import Fetcher
+
+    return Fetcher(settings)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """Everything the article pane shows: the article, its body as a Document, and the entities in it."""
+
+    article: Article
+    document: Document
+    entities: tuple[Span, ...]
+
+
+class Service:
+    def __init__(
+        self,
+        config: Config,
+        repo: Repository,
+        *,
+        clock: Clock = utc_now,
+        fetcher_factory: Callable[[Settings], FetcherType] = default_fetcher,
+        processes: int | None = None,
+    ):
+        self.config = config
+        self.repo = repo
+        self.clock = clock
+        self.fetcher_factory = fetcher_factory
+        self.processes = processes if processes is not None else (os.cpu_count() or 1)
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-news-store")
+        self._pool: ProcessPoolExecutor | None = None
+        self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
+
+    @classmethod
+    def open(cls, config: Config, db_path: Path | str, **kwargs: Any) -> Service:
+        repo = Repository.open(db_path)
+        try:
+            repo.sync_feeds(config.feeds)
+        except BaseException:
+            repo.close()
+            raise
+        return cls(config, repo, **kwargs)
+
+    def close(self) -> None:
+        self._writer.shutdown(wait=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self.repo.close()
+
+    @property
+    def settings(self) -> Settings:
+        return self.config.settings
+
+    # ----------------------------------------------------------------- reads
+    def feeds(self) -> list[Feed]:
+        return self.repo.feeds()
+
+    def unread_counts(self) -> dict[int, int]:
+        return self.repo.unread_counts()
+
+    def tags(self) -> list[str]:
+        return sorted({t for f in self.config.feeds for t in f.tags})
+
+    def count_articles(self, flt: ArticleFilter = ArticleFilter()) -> int:
+        return self.repo.count_articles(flt)
+
+    def articles(self, flt: ArticleFilter = ArticleFilter(), *, offset: int = 0, limit: int = 100
+                 ) -> list[ArticleSummary]:
+        return self.repo.articles(flt, offset=offset, limit=limit)
+
+    def article(self, article_id: int) -> Article | None:
+        return self.repo.article(article_id)
+
+    def view(self, article_id: int) -> ArticleView | None:
+        """The article with its rendered body and entities (computed once, then read from the cache)."""
+        article = self.repo.article(article_id)
+        if article is None:
+            return None
+        document = render_html(article.html)
+        spans = self.repo.entities(article_id, entity_finder.ENTITIES_VERSION)
+        if spans is None:
+            spans = entity_finder.extract(document.text)
+            with contextlib.suppress(StoreError):  # a read-only cache still shows the article
+                self.repo.store_entities({article_id: spans}, entity_finder.ENTITIES_VERSION)
+        return ArticleView(article, document, tuple(spans))
+
+    def entities(self, article_id: int) -> list[Span]:
+        view = self.view(article_id)
+        return list(view.entities) if view else []
+
+    def index_entities(self, batch: int = 200) -> int:
+        """Compute and store entities for up to `batch` articles that lack them. Returns how many."""
+        todo = self.repo.articles_missing_entities(entity_finder.ENTITIES_VERSION, batch)
+        found = {aid: entity_finder.extract(render_html(html).text) for aid, _title, html in todo}
+        if found:
+            self.repo.store_entities(found, entity_finder.ENTITIES_VERSION)
+        return len(found)
+
+    def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
+        from tui_news.search import search
+
+        return search(self.repo, query, limit=limit, now=self.clock())
+
+    # ---------------------------------------------------------------- writes
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        self.repo.set_read(article_ids, read)
+
+    def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
+        self.repo.set_starred(article_ids, starred)
+
+    def mark_all_read(self, flt: ArticleFilter = ArticleFilter()) -> int:
+        return self.repo.mark_all_read(flt)
+
+    # --------------------------------------------------------------- refresh
+    def due_feeds(self, feeds: Sequence[Feed]) -> list[Feed]:
+        now = self.clock()
+        due = []
+        for feed in feeds:
+            if not feed.enabled:
+                continue
+            if feed.next_refresh is None or feed.next_refresh <= now:
+                due.append(feed)
+        return due
+
+    async def _store(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, lambda: fn(*args, **kwargs))
+
+    def _parser(self, bodies: int) -> Executor | None:
+        if bodies < PROCESS_POOL_MIN_BODIES or self.processes < 2:
+            return None
+        if self._pool is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["tui_news.parse"])
+            self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+        return self._pool
+
+    def _next_refresh(self, feed: Feed, now: datetime, errors: int = 0) -> datetime:
+        fc = self._by_url.get(feed.url)
+        minutes = (fc.refresh_minutes if fc and fc.refresh_minutes else None) or self.settings.refresh_minutes
+        interval = timedelta(minutes=minutes)
+        if errors:
+            interval = min(interval * (2 ** min(errors - 1, 10)), max(MAX_BACKOFF, interval))
+        return now + interval
+
+    async def refresh(
+        self,
+        feed_ids: Iterable[int] | None = None,
+        *,
+        due_only: bool = False,
+        on_start: Callable[[int], None] | None = None,
+        on_result: Callable[[FeedOutcome], None] | None = None,
+    ) -> list[FeedOutcome]:
+        """Refresh feeds (all enabled ones by default). One result per feed; one failure never stops the rest."""
+        feeds = await self._store(self.repo.feeds, counts=False)
+        if feed_ids is not None:
+            wanted = set(feed_ids)
+            feeds = [f for f in feeds if f.id in wanted]
+        else:
+            feeds = [f for f in feeds if f.enabled]
+        if due_only:
+            feeds = self.due_feeds(feeds)
+        if on_start:
+            on_start(len(feeds))
+        if not feeds:
+            return []
+        executor = self._parser(len(feeds))
+        outcomes: list[FeedOutcome] = []
+        async with self.fetcher_factory(self.settings) as fetcher:
+
+            async def one(feed: Feed) -> FeedOutcome:
+                try:
+                    outcome = await self._refresh_one(fetcher, feed, executor)
+                except StoreError as exc:
+                    outcome = FeedOutcome(feed.url, feed.display_title, error=str(exc))
+                except Exception as exc:  # a bug must not take the other feeds down
+                    outcome = FeedOutcome(feed.url, feed.display_title,
+                                          error=f"internal error: {type(exc).__name__}: {exc}")
+                    with contextlib.suppress(StoreError):
+                        now = self.clock()
+                        await self._store(self.repo.record_failure, feed.id, "error", outcome.error or "",
+                                          now, self._next_refresh(feed, now, feed.error_count + 1))
+                outcomes.append(outcome)
+                if on_result:
+                    on_result(outcome)
+                return outcome
+
+            await asyncio.gather(*(one(f) for f in feeds))
+        if self.settings.retention_days or self.settings.max_articles_per_feed:
+            with contextlib.suppress(StoreError):
+                await self._store(self.repo.apply_retention, self.clock(), self.settings.retention_days,
+                                  self.settings.max_articles_per_feed)
+        order = {f.url: i for i, f in enumerate(feeds)}
+        outcomes.sort(key=lambda o: order.get(o.url, 0))
+        return outcomes
+
+    async def _refresh_one(self, fetcher: FetcherType, feed: Feed, executor: Executor | None) -> FeedOutcome:
+        title = feed.display_title
+        caching = await self._store(self.repo.caching_info, feed.id)
+        fc = self._by_url.get(feed.url)
+        result = await fetcher.fetch(feed.fetch_url, caching, verify=fc.verify if fc else True)
+        now = self.clock()
+        if result.permanent_url and result.permanent_url != feed.fetch_url:
+            await self._store(self.repo.move_feed, feed.id, result.permanent_url)
+        if result.error is not None:
+            next_refresh = self._next_refresh(feed, now, feed.error_count + 1)
+            if result.retry_after is not None:
+                next_refresh = max(next_refresh, result.retry_after)
+            status = str(result.status) if result.status else "error"
+            await self._store(self.repo.record_failure, feed.id, status, result.error, now, next_refresh)
+            return FeedOutcome(feed.url, title, error=result.error)
+        if result.not_modified:
+            await self._store(self.repo.record_not_modified, feed.id, "304", now, self._next_refresh(feed, now),
+                              CachingInfo(result.etag, result.last_modified))
+            return FeedOutcome(feed.url, title, not_modified=True)
+        body = result.body or b""
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        new_caching = CachingInfo(result.etag, result.last_modified, digest)
+        status = str(result.status) if result.status else "ok"
+        if digest == caching.body_hash and feed.last_error is None:
+            await self._store(self.repo.record_not_modified, feed.id, status, now, self._next_refresh(feed, now),
+                              new_caching)
+            return FeedOutcome(feed.url, title, unchanged=True)
+        content_type = result.headers.get("content-type")
+        try:
+            if executor is None:
+                parsed = await asyncio.to_thread(parse_feed, body, url=feed.fetch_url,
+                                                 content_type=content_type, now=now)
+            else:
+                loop = asyncio.get_running_loop()
+                parsed = await loop.run_in_executor(
+                    executor, _parse_job, body, feed.fetch_url, content_type, now)
+        except ParseError as exc:
+            await self._store(self.repo.record_failure, feed.id, "parse error", str(exc), now,
+                              self._next_refresh(feed, now, feed.error_count + 1))
+            return FeedOutcome(feed.url, title, error=str(exc))
+        new, updated = await self._store(
+            self.repo.store_feed, feed.id, parsed, caching=new_caching, status=status, now=now,
+            next_refresh=self._next_refresh(feed, now), max_articles=self.settings.max_articles_per_feed,
+        )
+        return FeedOutcome(feed.url, parsed.title or title if not feed.name else title, new=new, updated=updated)
+
+
+def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime) -> ParsedFeed:
+    return parse_feed(body, url=url, content_type=content_type, now=now)
+
+
+@contextlib.asynccontextmanager
+async def opened(config: Config, db_path: Path | str, **kwargs: Any) -> AsyncIterator[Service]:
+    service = await asyncio.to_thread(Service.open, config, db_path, **kwargs)
+    try:
+        yield service
+    finally:
+        await asyncio.to_thread(service.close)

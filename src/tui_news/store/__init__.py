@@ -1,0 +1,1 @@
+"""The SQLite cache: connections (db), schema and migrations (schema), queries (repo)."""

@@ -1,0 +1,431 @@
+"""Queries over the cache. Every write happens in one transaction; upserts never touch read/starred."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui_news.models import (
+    Article,
+    ArticleSummary,
+    CachingInfo,
+    Feed,
+    FeedConfig,
+    ParsedArticle,
+    ParsedFeed,
+    Span,
+)
+from tui_news.store import fts
+from tui_news.store.db import Database, wrap_errors
+from tui_news.store.schema import migrate
+
+
+def to_ts(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())
+
+
+def from_ts(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a list shows. Fields combine with AND."""
+
+    feed_id: int | None = None
+    tag: str | None = None
+    unread: bool = False
+    starred: bool = False
+    entity_key: str | None = None
+    ids: tuple[int, ...] | None = None
+
+
+def content_hash(article: ParsedArticle) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for part in (article.title, article.author, article.link, article.summary_html, article.content_html):
+        h.update((part or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+_FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error, f.error_count,
+    f.last_refresh, f.next_refresh"""
+
+
+def _feed(row: sqlite3.Row, unread: int = 0, total: int = 0) -> Feed:
+    return Feed(
+        id=row["id"], url=row["url"], fetch_url=row["fetch_url"] or row["url"], title=row["title"], name=row["name"], tags=tuple(json.loads(row["tags"])),
+        enabled=bool(row["enabled"]), last_status=row["last_status"], last_error=row["last_error"],
+        error_count=row["error_count"], last_refresh=from_ts(row["last_refresh"]),
+        next_refresh=from_ts(row["next_refresh"]), unread=unread, total=total,
+    )
+
+
+_SUMMARY_COLUMNS = "a.id, a.feed_id, coalesce(f.name, f.title, f.url) AS feed_title, a.title, a.published, a.read, a.starred"
+
+
+def _summary(row: sqlite3.Row) -> ArticleSummary:
+    return ArticleSummary(
+        id=row["id"], feed_id=row["feed_id"], feed_title=row["feed_title"], title=row["title"],
+        published=datetime.fromtimestamp(row["published"], UTC), read=bool(row["read"]),
+        starred=bool(row["starred"]),
+    )
+
+
+class Repository:
+    """The cache's one API. Safe to share between threads: each thread uses its own connection."""
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    @classmethod
+    def open(cls, path: Path | str) -> Repository:
+        db = Database(path)
+        migrate(db)
+        return cls(db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---------------------------------------------------------------- feeds
+    def sync_feeds(self, feeds: Sequence[FeedConfig]) -> None:
+        """Make the feeds table follow the config: add new feeds, update names/tags, hide removed ones.
+
+        A removed feed keeps its articles (and their flags) until it is added back or pruned.
+        """
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE feeds SET in_config = 0")
+            for position, feed in enumerate(feeds):
+                conn.execute(
+                    """INSERT INTO feeds (url, name, tags, enabled, in_config, position)
+                       VALUES (?, ?, ?, ?, 1, ?)
+                       ON CONFLICT (url) DO UPDATE SET name = excluded.name, tags = excluded.tags,
+                           enabled = excluded.enabled, in_config = 1, position = excluded.position""",
+                    (feed.url, feed.name, json.dumps(list(feed.tags), ensure_ascii=False), int(feed.enabled),
+                     position),
+                )
+
+    def feeds(self, *, counts: bool = True, include_removed: bool = False) -> list[Feed]:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            where = "" if include_removed else "WHERE f.in_config = 1"
+            rows = conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f {where} ORDER BY f.position, f.id").fetchall()
+            unread: dict[int, int] = {}
+            total: dict[int, int] = {}
+            if counts:
+                unread = dict(conn.execute(
+                    "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id").fetchall())
+                total = dict(conn.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall())
+        return [_feed(r, unread.get(r["id"], 0), total.get(r["id"], 0)) for r in rows]
+
+    def unread_counts(self) -> dict[int, int]:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            return dict(conn.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"))
+
+    def feed(self, feed_id: int) -> Feed | None:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)).fetchone()
+        return None if row is None else _feed(row)
+
+    def feed_by_url(self, url: str) -> Feed | None:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(f"SELECT {_FEED_COLUMNS} FROM feeds f WHERE f.url = ?", (url,)).fetchone()
+        return None if row is None else _feed(row)
+
+    def caching_info(self, feed_id: int) -> CachingInfo:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute("SELECT etag, last_modified, body_hash FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        if row is None:
+            return CachingInfo()
+        return CachingInfo(row["etag"], row["last_modified"], row["body_hash"])
+
+    def record_failure(self, feed_id: int, status: str, error: str, now: datetime,
+                       next_refresh: datetime | None) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                """UPDATE feeds SET last_status = ?, last_error = ?, error_count = error_count + 1,
+                       last_refresh = ?, next_refresh = ? WHERE id = ?""",
+                (status, error, to_ts(now), to_ts(next_refresh), feed_id),
+            )
+
+    def record_not_modified(self, feed_id: int, status: str, now: datetime, next_refresh: datetime | None,
+                            caching: CachingInfo | None = None) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                """UPDATE feeds SET last_status = ?, last_error = NULL, error_count = 0, last_refresh = ?,
+                       next_refresh = ?, etag = coalesce(?, etag), last_modified = coalesce(?, last_modified)
+                   WHERE id = ?""",
+                (status, to_ts(now), to_ts(next_refresh), caching.etag if caching else None,
+                 caching.last_modified if caching else None, feed_id),
+            )
+
+    def move_feed(self, feed_id: int, new_url: str) -> None:
+        """A permanent redirect: the feed is fetched from `new_url` from now on.
+
+        `url` stays as written in feeds.toml (it is how the config finds the feed again)."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE feeds SET fetch_url = ? WHERE id = ?", (new_url, feed_id))
+
+    def store_feed(
+        self,
+        feed_id: int,
+        parsed: ParsedFeed,
+        *,
+        caching: CachingInfo,
+        status: str,
+        now: datetime,
+        next_refresh: datetime | None,
+        max_articles: int | None = None,
+    ) -> tuple[int, int]:
+        """Upsert one feed's articles and its caching info in ONE transaction. Returns (new, updated)."""
+        new = updated = 0
+        now_ts = int(now.timestamp())
+        with self.db.transaction() as conn:
+            existing = {
+                row[0]: (row[1], row[2])
+                for row in conn.execute("SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
+            }
+            changed_ids: list[int] = []
+            for art in parsed.articles:
+                digest = content_hash(art)
+                published = to_ts(art.published)
+                old = existing.get(art.guid)
+                if old is None:
+                    cur = conn.execute(
+                        """INSERT INTO articles (feed_id, guid, title, author, link, published, updated, summary,
+                               content, content_hash, first_seen)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        (feed_id, art.guid, art.title, art.author, art.link,
+                         published if published is not None else now_ts, to_ts(art.updated), art.summary_html,
+                         art.content_html, digest, now_ts),
+                    )
+                    assert cur.lastrowid is not None
+                    changed_ids.append(cur.lastrowid)
+                    existing[art.guid] = (cur.lastrowid, digest)
+                    new += 1
+                elif old[1] != digest:
+                    article_id = old[0]
+                    fts.unindex_articles(conn, [article_id])
+                    # Read and starred are deliberately not in this statement.
+                    conn.execute(
+                        """UPDATE articles SET title = ?, author = ?, link = ?,
+                               published = coalesce(?, published), updated = ?, summary = ?, content = ?,
+                               content_hash = ?, entities_version = NULL WHERE id = ?""",
+                        (art.title, art.author, art.link, published, to_ts(art.updated), art.summary_html,
+                         art.content_html, digest, article_id),
+                    )
+                    conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+                    changed_ids.append(article_id)
+                    existing[art.guid] = (article_id, digest)
+                    updated += 1
+            if changed_ids:
+                fts.index_articles(conn, changed_ids)
+            conn.execute(
+                """UPDATE feeds SET title = coalesce(?, title), link = coalesce(?, link), etag = ?,
+                       last_modified = ?, body_hash = ?, last_status = ?, last_error = ?, error_count = 0,
+                       last_refresh = ?, next_refresh = ? WHERE id = ?""",
+                (parsed.title or None, parsed.link, caching.etag, caching.last_modified, caching.body_hash,
+                 status, None, now_ts, to_ts(next_refresh), feed_id),
+            )
+            if max_articles is not None:
+                self._trim_feed(conn, feed_id, max_articles)
+        return new, updated
+
+    # ------------------------------------------------------------- articles
+    def _where(self, flt: ArticleFilter) -> tuple[str, list[object]]:
+        clauses = ["f.in_config = 1"]
+        params: list[object] = []
+        if flt.feed_id is not None:
+            clauses.append("a.feed_id = ?")
+            params.append(flt.feed_id)
+        if flt.tag is not None:
+            clauses.append("EXISTS (SELECT 1 FROM json_each(f.tags) WHERE value = ?)")
+            params.append(flt.tag)
+        if flt.unread:
+            clauses.append("a.read = 0")
+        if flt.starred:
+            clauses.append("a.starred = 1")
+        if flt.entity_key is not None:
+            clauses.append("a.id IN (SELECT article_id FROM article_entities WHERE key = ?)")
+            params.append(flt.entity_key)
+        if flt.ids is not None:
+            clauses.append(f"a.id IN ({','.join('?' * len(flt.ids)) or 'NULL'})")
+            params.extend(flt.ids)
+        return " AND ".join(clauses), params
+
+    def count_articles(self, flt: ArticleFilter = ArticleFilter()) -> int:
+        where, params = self._where(flt)
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(
+                f"SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where}", params
+            ).fetchone()
+        return int(row[0])
+
+    def articles(self, flt: ArticleFilter = ArticleFilter(), *, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
+        """One page of the list, newest first."""
+        where, params = self._where(flt)
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute(
+                f"""SELECT {_SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
+                    WHERE {where} ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?""",
+                [*params, limit, offset],
+            ).fetchall()
+        return [_summary(r) for r in rows]
+
+    def article_summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
+        """Summaries for these ids, in the order given (missing ids are skipped)."""
+        if not ids:
+            return []
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute(
+                f"""SELECT {_SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
+                    WHERE a.id IN ({','.join('?' * len(ids))})""",
+                list(ids),
+            ).fetchall()
+        by_id = {r["id"]: _summary(r) for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def article(self, article_id: int) -> Article | None:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(
+                """SELECT a.*, coalesce(f.name, f.title, f.url) AS feed_title FROM articles a
+                   JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        return Article(
+            id=row["id"], feed_id=row["feed_id"], feed_title=row["feed_title"], guid=row["guid"],
+            title=row["title"], author=row["author"], link=row["link"],
+            published=datetime.fromtimestamp(row["published"], UTC), updated=from_ts(row["updated"]),
+            summary_html=row["summary"], content_html=row["content"], read=bool(row["read"]),
+            starred=bool(row["starred"]), first_seen=datetime.fromtimestamp(row["first_seen"], UTC),
+        )
+
+    def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        ids = list(article_ids)
+        with self.db.transaction() as conn:
+            conn.executemany("UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids])
+
+    def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
+        ids = list(article_ids)
+        with self.db.transaction() as conn:
+            conn.executemany("UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids])
+
+    def mark_all_read(self, flt: ArticleFilter = ArticleFilter()) -> int:
+        where, params = self._where(flt)
+        with self.db.transaction() as conn:
+            cur = conn.execute(
+                f"""UPDATE articles SET read = 1 WHERE read = 0 AND id IN (
+                        SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE {where})""",
+                params,
+            )
+            return cur.rowcount
+
+    def flags(self) -> dict[tuple[str, str], tuple[bool, bool]]:
+        """(feed url, guid) -> (read, starred) for every article: used by tests and integrity checks."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute(
+                "SELECT f.url, a.guid, a.read, a.starred FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            ).fetchall()
+        return {(r[0], r[1]): (bool(r[2]), bool(r[3])) for r in rows}
+
+    # ------------------------------------------------------------- entities
+    def entities(self, article_id: int, version: int) -> list[Span] | None:
+        """The stored entities of an article, or None when not computed (or computed by another version)."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute("SELECT entities_version FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None or row[0] != version:
+                return None
+            rows = conn.execute(
+                "SELECT start, end, kind, key FROM article_entities WHERE article_id = ? ORDER BY start",
+                (article_id,),
+            ).fetchall()
+        return [Span(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def store_entities(self, spans_by_article: dict[int, Sequence[Span]], version: int) -> None:
+        with self.db.transaction() as conn:
+            for article_id, spans in spans_by_article.items():
+                conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+                conn.executemany(
+                    "INSERT INTO article_entities (article_id, kind, key, start, end) VALUES (?, ?, ?, ?, ?)",
+                    [(article_id, s.kind, s.key, s.start, s.end) for s in spans],
+                )
+                conn.execute("UPDATE articles SET entities_version = ? WHERE id = ?", (version, article_id))
+
+    def articles_missing_entities(self, version: int, limit: int) -> list[tuple[int, str, str]]:
+        """(id, title, html) of up to `limit` articles whose entities are missing or stale, newest first."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute(
+                """SELECT id, title, coalesce(content, summary, '') FROM articles
+                   WHERE entities_version IS NULL OR entities_version != ?
+                   ORDER BY published DESC LIMIT ?""",
+                (version, limit),
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    def entity_keys(self, kind: str | None = None, prefix: str = "", limit: int = 50) -> list[tuple[str, str, int]]:
+        """(kind, key, article count) of stored entities, most mentioned first."""
+        conn = self.db.connect()
+        clauses, params = ["key >= ?", "key < ?"], [prefix, prefix + "\U0010ffff"]
+        if kind:
+            clauses.append("kind = ?")
+            params.append(kind)
+        with wrap_errors(self.db.path):
+            rows = conn.execute(
+                f"""SELECT kind, key, count(DISTINCT article_id) AS n FROM article_entities
+                    WHERE {' AND '.join(clauses)} GROUP BY kind, key ORDER BY n DESC, key LIMIT ?""",
+                [*params, limit],
+            ).fetchall()
+        return [(r[0], r[1], r[2]) for r in rows]
+
+    # ------------------------------------------------------------ retention
+    def _trim_feed(self, conn: sqlite3.Connection, feed_id: int, keep: int) -> int:
+        ids = [r[0] for r in conn.execute(
+            """SELECT id FROM articles WHERE feed_id = ? AND starred = 0
+               ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?""", (feed_id, keep))]
+        self._delete(conn, ids)
+        return len(ids)
+
+    def _delete(self, conn: sqlite3.Connection, ids: list[int]) -> None:
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            fts.unindex_articles(conn, chunk)
+            conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+    def apply_retention(self, now: datetime, days: int | None, per_feed: int | None) -> int:
+        """Delete old unstarred articles. Starred articles are never deleted. Returns how many went."""
+        deleted = 0
+        with self.db.transaction() as conn:
+            if days is not None:
+                cutoff = int(now.timestamp()) - days * 86400
+                ids = [r[0] for r in conn.execute(
+                    "SELECT id FROM articles WHERE starred = 0 AND published < ? AND first_seen < ?",
+                    (cutoff, cutoff))]
+                self._delete(conn, ids)
+                deleted += len(ids)
+            if per_feed is not None:
+                for (feed_id,) in conn.execute("SELECT id FROM feeds").fetchall():
+                    deleted += self._trim_feed(conn, feed_id, per_feed)
+        return deleted
+
+    def integrity_check(self) -> str:
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            return str(conn.execute("PRAGMA integrity_check").fetchone()[0])

@@ -1,0 +1,296 @@
+"""Text hygiene and HTML -> plain text with structure. Pure functions, no I/O.
+
+Feed text is data: everything that reaches the terminal goes through `clean_text` (NFC, no C0/C1 controls,
+no bidi overrides). `render_html` turns stored article HTML into a `Document`: the plain text the article
+pane shows, spans saying which parts are headings, links, quotes..., and the numbered link targets.
+Entities and search snippets are computed on `Document.text`, so their offsets line up with what is shown.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from tui_news.models import Span
+
+# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; other invisibles that
+# can reorder or hide text (LRM/RLM/ALM are harmless but invisible; drop them too).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
+    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+# Whole escape sequences first (CSI, OSC, DCS/APC/PM/SOS strings), so no "[31m" debris is left behind.
+_ESCAPE_SEQ = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x1b][\]P^_X].*?(?:\x07|\x1b\\|\x9c)|[\x90\x9d\x9e\x9f].*?(?:\x07|\x1b\\|\x9c)",
+    re.S,
+)
+_LINE_CONTROL = re.compile("[\r\u2028\u2029\x85]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+MAX_TITLE = 1_000
+MAX_HTML = 1_000_000
+"""Article HTML above this many characters is cut before rendering (a 3.6 MB one-line description exists)."""
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
+
+
+def clean_text(text: str | None) -> str:
+    """NFC, with terminal control characters and bidi controls removed; newlines and tabs kept."""
+    if not text:
+        return ""
+    if "\x1b" in text or "\x9b" in text or "\x90" in text or "\x9d" in text:
+        text = _ESCAPE_SEQ.sub("", text)
+    text = _LINE_CONTROL.sub("\n", text)
+    return nfc(_CONTROL.sub("", text))
+
+
+def clean_line(text: str | None, limit: int = MAX_TITLE) -> str:
+    """`clean_text`, then whitespace collapsed to single spaces on one line, cut at `limit` characters."""
+    line = _SPACES.sub(" ", clean_text(text).replace("\n", " ").replace("\t", " ")).strip()
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    text: str
+    styles: tuple[Span, ...] = ()
+    """Kinds: heading, bold, italic, code, link, quote, image, list-marker, table."""
+    links: tuple[str, ...] = ()
+
+
+_BLOCK = {
+    "p", "div", "section", "article", "header", "footer", "aside", "main", "figure", "figcaption", "ul", "ol",
+    "li", "blockquote", "pre", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "hr",
+    "nav", "address", "details", "summary",
+}
+_SKIP = {"script", "style", "head", "title", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+         "select", "textarea", "button", "form", "audio", "video", "canvas", "map"}
+_INLINE_STYLE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "code": "code", "tt": "code",
+                 "kbd": "code", "samp": "code"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SAFE_LINK = re.compile(r"^(https?|mailto):", re.I)
+
+
+class _Renderer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.length = 0
+        self.styles: list[Span] = []
+        self.links: list[str] = []
+        self.open: list[tuple[str, int, str]] = []  # (tag, start offset, kind)
+        self.skip = 0
+        self.pre = 0
+        self.quote = 0
+        self.lists: list[list[int]] = []  # [ordered?, counter]
+        self.pending_break = 0  # newlines owed before the next text
+        self.at_line_start = True
+        self.link_stack: list[str | None] = []
+        self.cell = 0
+
+    # -- output helpers
+    def _emit(self, s: str) -> None:
+        if not s:
+            return
+        self.out.append(s)
+        self.length += len(s)
+
+    def _break(self, n: int) -> None:
+        if self.length:
+            self.pending_break = max(self.pending_break, n)
+
+    def _flush_break(self) -> None:
+        if self.pending_break:
+            self._emit("\n" * self.pending_break)
+            self.pending_break = 0
+            self.at_line_start = True
+        if self.at_line_start:
+            indent = "  " * max(0, len(self.lists) - 1)
+            if self.quote:
+                start = self.length
+                self._emit("│ " * self.quote)
+                self.styles.append(Span(start, self.length, "quote"))
+            self._emit(indent)
+            self.at_line_start = False
+
+    def text_out(self, data: str) -> None:
+        if self.skip:
+            return
+        data = clean_text(data)
+        if not self.pre:
+            data = _SPACES.sub(" ", data.replace("\n", " ").replace("\t", " "))
+            if self.at_line_start or self.pending_break or (self.out and self.out[-1].endswith((" ", "\n"))):
+                data = data.lstrip(" ")
+            if not data:
+                return
+        self._flush_break()
+        if self.pre:
+            lines = data.split("\n")
+            for i, line in enumerate(lines):
+                if i:
+                    self._emit("\n")
+                    self.at_line_start = True
+                    if line:
+                        self._flush_break()
+                self._emit(line)
+        else:
+            self._emit(data)
+
+    # -- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skip += 1
+            return
+        if self.skip:
+            return
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "br":
+            self._break(1)
+            self.at_line_start = True
+            if not self.pending_break and self.length:
+                self.pending_break = 1
+            return
+        if tag == "hr":
+            self._break(2)
+            self._flush_break()
+            self._emit("―" * 20)
+            self._break(2)
+            return
+        if tag == "img":
+            alt = clean_line(a.get("alt") or a.get("title") or "", 200)
+            self._flush_break() if not self.at_line_start or self.pending_break else self._flush_break()
+            start = self.length
+            self._emit(f"[image: {alt}]" if alt else "[image]")
+            self.styles.append(Span(start, self.length, "image"))
+            return
+        if tag in _BLOCK:
+            if tag in ("ul", "ol"):
+                self._break(1 if self.lists else 2)
+                self.lists.append([tag == "ol", 0])
+            elif tag == "li":
+                self._break(1)
+                self._flush_break()
+                marker = "• "
+                if self.lists:
+                    self.lists[-1][1] += 1
+                    if self.lists[-1][0]:
+                        marker = f"{self.lists[-1][1]}. "
+                start = self.length
+                self._emit(marker)
+                self.styles.append(Span(start, self.length, "list-marker"))
+            elif tag == "tr":
+                self._break(1)
+                self.cell = 0
+            elif tag == "blockquote":
+                self._break(2)
+                self.quote += 1
+            elif tag == "pre":
+                self._break(2)
+                self.pre += 1
+                self.open.append((tag, self.length + self.pending_break, "code"))
+            else:
+                self._break(2 if tag not in ("dd", "dt", "figcaption") else 1)
+            if tag in _HEADINGS:
+                self._flush_break()
+                self.open.append((tag, self.length, "heading"))
+            return
+        if tag in ("td", "th"):
+            if self.cell:
+                self._flush_break()
+                self._emit(" │ ")
+            self.cell += 1
+            if tag == "th":
+                self.open.append((tag, self.length, "bold"))
+            return
+        if tag in _INLINE_STYLE:
+            self.open.append((tag, self.length, _INLINE_STYLE[tag]))
+            return
+        if tag == "a":
+            href = clean_line(a.get("href") or "", 2000)
+            self.link_stack.append(href if _SAFE_LINK.match(href) else None)
+            self.open.append((tag, self.length, "link"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "hr", "img"):
+            self.handle_endtag(tag)
+
+    def _close(self, tag: str) -> tuple[int, str] | None:
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                _, start, kind = self.open.pop(i)
+                return start, kind
+        return None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if self.skip:
+            return
+        if tag == "a":
+            opened = self._close("a")
+            href = self.link_stack.pop() if self.link_stack else None
+            if opened and href:
+                start, _ = opened
+                if self.length > start:
+                    self.styles.append(Span(start, self.length, "link", href))
+                    if href in self.links:
+                        number = self.links.index(href) + 1
+                    else:
+                        self.links.append(href)
+                        number = len(self.links)
+                    ref_start = self.length
+                    self._emit(f"[{number}]")
+                    self.styles.append(Span(ref_start, self.length, "link-ref", href))
+            return
+        opened = self._close(tag)
+        if opened and self.length > opened[0]:
+            self.styles.append(Span(opened[0], self.length, opened[1]))
+        if tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self._break(1 if self.lists else 2)
+        elif tag == "blockquote":
+            self.quote = max(0, self.quote - 1)
+            self._break(2)
+        elif tag == "pre":
+            self.pre = max(0, self.pre - 1)
+            self._break(2)
+        elif tag in _BLOCK:
+            self._break(1 if tag in ("li", "tr", "dt", "dd", "figcaption") else 2)
+
+    def handle_data(self, data: str) -> None:
+        self.text_out(data)
+
+
+def render_html(html: str | None) -> Document:
+    """Stored article HTML -> Document. Never raises on bad HTML; nothing in it is executed or fetched."""
+    if not html:
+        return Document("")
+    if len(html) > MAX_HTML:
+        html = html[:MAX_HTML]
+    renderer = _Renderer()
+    try:
+        renderer.feed(html)
+        renderer.close()
+    except (AssertionError, ValueError, IndexError):  # html.parser on pathological input
+        pass
+    text = "".join(renderer.out).rstrip()
+    styles = tuple(sorted((s for s in renderer.styles if s.start < len(text)), key=lambda s: (s.start, s.end)))
+    styles = tuple(Span(s.start, min(s.end, len(text)), s.kind, s.key) for s in styles)
+    return Document(text, styles, tuple(renderer.links))
+
+
+def html_to_text(html: str | None) -> str:
+    """The plain text of an article body (what search indexes and entities are found in)."""
+    return render_html(html).text
