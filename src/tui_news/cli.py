@@ -1,0 +1,298 @@
+"""Command line: `tui-news` opens the reader; subcommands work headless (cron, scripts).
+
+Exit codes: 0 success, 1 some feeds failed (or a runtime error), 2 usage or configuration errors.
+Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tui_news import __version__
+
+if TYPE_CHECKING:
+    from tui_news.models import Config, FeedOutcome
+    from tui_news.service import Service
+
+PROG = "tui-news"
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2."""
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--config", metavar="PATH", default=default,
+                        help="feeds.toml to use (default: $TUI_NEWS_CONFIG, ./feeds.toml, "
+                             "~/.config/tui-news/feeds.toml, then the bundled list)")
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="SQLite cache (default: $TUI_NEWS_DB, settings.cache_path, "
+                             "~/.local/share/tui-news/cache.sqlite3)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="A terminal news reader.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the reader on bundled demo feeds served from 127.0.0.1 into a temporary cache")
+    parser.add_argument("--no-refresh", action="store_true", help="open the reader without refreshing feeds")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        _common(p, suppress=True)
+        return p
+
+    command("refresh", "refresh every enabled feed and print a summary per feed")
+    p = command("feeds", "list feeds with unread and total counts, last status and error")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p = command("import-opml", "add the feeds of an OPML file to feeds.toml")
+    p.add_argument("file", metavar="FILE")
+    p = command("export-opml", "write the feeds as OPML 2.0 (to FILE or standard output)")
+    p.add_argument("file", metavar="FILE", nargs="?")
+    p = command("search", "search every cached article")
+    p.add_argument("query", metavar="QUERY", nargs="+")
+    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument("--json", action="store_true", help="print a JSON list, best first")
+    command("reindex", "rebuild the search index and the stored entities from the cached articles")
+    p = command("entities", "find person names and resolutions: JSON lines on stdin, or --file PATH")
+    p.add_argument("--file", metavar="PATH", help="print PATH with its entities highlighted")
+    return parser
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _load(args: argparse.Namespace) -> tuple[Config, Path]:
+    from tui_news.config import find_config, load_config, resolve_db_path
+
+    config = load_config(find_config(args.config))
+    return config, resolve_db_path(args.db, config)
+
+
+def _open(args: argparse.Namespace) -> Service:
+    from tui_news.service import Service
+
+    config, db = _load(args)
+    return Service.open(config, db)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        outcomes = asyncio.run(_refresh_with_progress(service))
+    finally:
+        service.close()
+    failed = 0
+    for o in outcomes:
+        if o.error is not None:
+            failed += 1
+            line = f"FAILED  {o.title}: {o.error}"
+        elif o.not_modified:
+            line = f"304     {o.title}: not modified"
+        elif o.unchanged:
+            line = f"same    {o.title}: unchanged"
+        else:
+            line = f"ok      {o.title}: {o.new} new, {o.updated} updated"
+        print(line)
+    print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed")
+    return 1 if failed else 0
+
+
+async def _refresh_with_progress(service: Service) -> list[FeedOutcome]:
+    if not sys.stderr.isatty():
+        return await service.refresh()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def started(total: int) -> None:
+            progress.update(task, total=total)
+
+        def done(outcome: FeedOutcome) -> None:
+            progress.update(task, advance=1, description=outcome.title[:40])
+
+        return await service.refresh(on_start=started, on_result=done)
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        feeds = service.feeds()
+    finally:
+        service.close()
+    if args.json:
+        data = [
+            {"url": f.url, "fetch_url": f.fetch_url, "title": f.display_title, "tags": list(f.tags),
+             "enabled": f.enabled, "unread": f.unread, "total": f.total, "last_status": f.last_status,
+             "last_error": f.last_error, "error_count": f.error_count,
+             "last_refresh": f.last_refresh.isoformat() if f.last_refresh else None}
+            for f in feeds
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for f in feeds:
+        status = f"ERROR {f.last_error}" if f.last_error else (f.last_status or "never refreshed")
+        tags = f" [{', '.join(f.tags)}]" if f.tags else ""
+        print(f"{f.unread:>6}/{f.total:<6} {f.display_title}{tags}\n              {f.url}  {status}")
+    return 0
+
+
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from tui_news.config import bundled_config_path, find_config, load_config, user_config_path
+    from tui_news.opml import append_feeds, read_opml
+
+    path = find_config(args.config)
+    config = load_config(path)
+    feeds, skipped = read_opml(Path(args.file))
+    target = path
+    if path.resolve() == bundled_config_path().resolve():
+        target = user_config_path()  # never write into the installed package
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text("utf-8"), "utf-8")
+    added = append_feeds(target, feeds, (f.url for f in config.feeds))
+    for line in skipped:
+        print(f"skipped: {line}", file=sys.stderr)
+    print(f"{len(added)} feeds added to {target} ({len(feeds) - len(added)} already there, {len(skipped)} skipped)")
+    return 0
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from tui_news.opml import export_opml
+
+    config, _db = _load(args)
+    data = export_opml(config.feeds)
+    if args.file:
+        Path(args.file).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    service = _open(args)
+    try:
+        hits = service.search(" ".join(args.query), limit=args.limit)
+    finally:
+        service.close()
+    if args.json:
+        data = [
+            {"id": h.article.id, "title": h.article.title, "feed": h.article.feed_title, "link": h.link,
+             "published": h.article.published.isoformat(), "snippet": h.snippet,
+             "highlights": [[s.start, s.end] for s in h.highlights],
+             "read": h.article.read, "starred": h.article.starred}
+            for h in hits
+        ]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    for h in hits:
+        print(f"{h.article.published:%Y-%m-%d} {h.article.feed_title}: {h.article.title}")
+        if h.snippet:
+            print(f"    {h.snippet}")
+    if not hits:
+        print("no matches", file=sys.stderr)
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    from tui_news.search import reindex
+
+    service = _open(args)
+    try:
+        count = reindex(service.repo)
+        entities = 0
+        while (done := service.index_entities(500)):
+            entities += done
+    finally:
+        service.close()
+    print(f"search index rebuilt: {count} articles; entities computed for {entities} articles")
+    return 0
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    if args.file:
+        from rich.console import Console
+
+        from tui_news.ui.highlight import print_highlighted
+
+        return print_highlighted(Path(args.file), Console())
+    from tui_news.entities.jsonl import run
+
+    return run(sys.stdin, sys.stdout)
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from tui_news.service import Service
+    from tui_news.ui.app import run_app
+
+    if args.demo:
+        from tui_news.demo import demo_environment
+
+        with demo_environment() as (config, db):
+            service = Service.open(config, db)
+            try:
+                return run_app(service, refresh_on_start=True)
+            finally:
+                service.close()
+    service = _open(args)
+    try:
+        return run_app(service, refresh_on_start=not args.no_refresh)
+    finally:
+        service.close()
+
+
+COMMANDS = {
+    "refresh": cmd_refresh, "feeds": cmd_feeds, "import-opml": cmd_import_opml, "export-opml": cmd_export_opml,
+    "search": cmd_search, "reindex": cmd_reindex, "entities": cmd_entities,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from tui_news.errors import ConfigError, OpmlError, SearchQueryError, TuiNewsError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for name in ("config", "db"):
+        if not hasattr(args, name):
+            setattr(args, name, None)
+    handler = COMMANDS.get(args.command or "", cmd_app)
+    try:
+        return handler(args)
+    except (ConfigError, SearchQueryError, UsageError) as exc:
+        _err(f"error: {exc}")
+        return 2
+    except OpmlError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except TuiNewsError as exc:
+        _err(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        # `tui-news feeds | head`: stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
