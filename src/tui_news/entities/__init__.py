@@ -1,0 +1,135 @@
+"""Person names and resolutions in Vietnamese and English news text.
+
+`extract(text)` returns sorted, non-overlapping `Span`s whose offsets index the text as given (it may be NFD or
+hold odd spaces: the work is done on an NFC copy with spaces folded, and offsets are mapped back). Kinds are
+"PERSON" and "RESOLUTION"; what counts follows ../shared/seed/README.md.
+
+Keys (`Span.key`), which the search filters `person:"..."` and `resolution:...` match:
+
+- PERSON: the name as written with blanks collapsed, e.g. "Trương Thị Mai", "Ban Ki-moon", "Bác Hồ".
+- RESOLUTION: the canonical document word, a blank and the identifier as written without "số"/"No.", e.g.
+  "Nghị quyết 57-NQ/TW" (for "Nghị quyết số 57-NQ/TW" and "NQ 57-NQ/TW"), "Nghị định 168/2024/NĐ-CP",
+  "Nghị quyết Trung ương 5 khóa X", "Luật Đất đai năm 2024", "Resolution 2334" (for "resolution 2334 (2016)"
+  and "S/RES/2334 (2016)"), "H.Res. 24", "Laken Riley Act". A short number ("Nghị quyết 57") takes the key of
+  the one full code of the same document word in the article that starts with that number ("57-NQ/TW"), when
+  there is exactly one. A span naming several documents ("Nghị quyết 66 và 68") has their keys joined with
+  " | ".
+
+`normalise_key(kind, user_text)` turns what a user types into this form; `key_matches(kind, key, user_text)`
+compares case- and diacritic-insensitively.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui_news.entities import persons, resolutions
+from tui_news.entities.textnorm import Prepared, detect_language, fold
+from tui_news.models import Span
+
+__all__ = ["ENTITIES_VERSION", "PERSON", "RESOLUTION", "extract", "detect_language", "normalise_key", "key_matches"]
+
+ENTITIES_VERSION = 1
+"""Bumped whenever `extract` would give different output; the cache recomputes stored spans when it changes."""
+
+PERSON = "PERSON"
+RESOLUTION = "RESOLUTION"
+
+
+def extract(text: str, lang: str | None = None) -> list[Span]:
+    """PERSON and RESOLUTION spans of `text`, sorted and non-overlapping."""
+    if not text:
+        return []
+    prepared = Prepared(text)
+    work = prepared.text
+    lang = lang or detect_language(work)
+    found: list[tuple[int, int, str, str]] = []
+    res_finder = resolutions.find_vi if lang == "vi" else resolutions.find_en
+    for start, end, key in res_finder(work):
+        found.append((start, end, RESOLUTION, key))
+    if lang == "vi":
+        # English references inside Vietnamese text are rare; UN resolutions are written "Nghị quyết 2334".
+        pass
+    for start, end in persons.find(work, lang):
+        found.append((start, end, PERSON, " ".join(work[start:end].split())))
+    spans = _resolve(found)
+    spans = _share_resolution_keys(spans)
+    out: list[Span] = []
+    for start, end, kind, key in spans:
+        ostart, oend = prepared.original_span(start, end)
+        out.append(Span(ostart, oend, kind, key))
+    return out
+
+
+def _resolve(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """Drop overlaps: resolutions win over persons (a name inside a law's title), then the longer span."""
+    found.sort(key=lambda s: (0 if s[2] == RESOLUTION else 1, -(s[1] - s[0]), s[0]))
+    taken: list[tuple[int, int, str, str]] = []
+    for span in found:
+        if any(span[0] < t[1] and t[0] < span[1] for t in taken):
+            continue
+        taken.append(span)
+    taken.sort()
+    return taken
+
+
+_SHORT_KEY = re.compile(r"^(?P<word>.+?) (?P<num>\d+)$")
+
+
+def _share_resolution_keys(spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    full: dict[tuple[str, str], set[str]] = {}
+    for _, _, kind, key in spans:
+        if kind != RESOLUTION:
+            continue
+        for part in key.split(" | "):
+            m = re.match(r"^(?P<word>.+?) (?P<num>\d+)[/\-]", part)
+            if m:
+                full.setdefault((m.group("word"), m.group("num")), set()).add(part)
+    if not full:
+        return spans
+    out = []
+    for start, end, kind, key in spans:
+        if kind == RESOLUTION:
+            parts = []
+            for part in key.split(" | "):
+                m = _SHORT_KEY.match(part)
+                if m and len(full.get((m.group("word"), m.group("num")), ())) == 1:
+                    part = next(iter(full[(m.group("word"), m.group("num"))]))
+                parts.append(part)
+            key = " | ".join(parts)
+        out.append((start, end, kind, key))
+    return out
+
+
+def normalise_key(kind: str, user_text: str) -> str:
+    """The stored key form of what a user typed: `resolution:57-NQ/TW` -> "Nghị quyết 57-NQ/TW"."""
+    text = " ".join(Prepared(user_text).text.split()).strip("\"'“”")
+    if kind.upper() == RESOLUTION:
+        finder = resolutions.find_vi if detect_language(text) == "vi" or "/" in text else resolutions.find_en
+        for _start, _end, key in finder(text):
+            return key
+        m = re.match(r"^(?:NQ\s+)?(\d+)-NQ/(\S+)$", text, re.IGNORECASE)
+        if m:
+            return f"Nghị quyết {m.group(1)}-NQ/{m.group(2).upper()}"
+        m = re.match(r"^(\d+)-([A-ZĐ]+)/(\S+)$", text, re.IGNORECASE)
+        if m:
+            word = {"NQ": "Nghị quyết", "QĐ": "Quy định", "CT": "Chỉ thị", "KL": "Kết luận"}.get(m.group(2).upper())
+            if word:
+                return f"{word} {text.upper()}"
+        if re.fullmatch(r"\d+(?:\s*\(\d{4}\))?", text):
+            return f"Resolution {text.split()[0].split('(')[0]}"
+        return text
+    return " ".join(word[:1].upper() + word[1:] for word in text.split())
+
+
+def key_matches(kind: str, key: str, user_text: str) -> bool:
+    """Whether a stored key (possibly "A | B") matches what a user typed, ignoring case and diacritics."""
+    wanted = fold(normalise_key(kind, user_text))
+    raw = fold(user_text)
+    for part in key.split(" | "):
+        folded = fold(part)
+        if folded == wanted or folded == raw:
+            return True
+        if kind.upper() == RESOLUTION and (folded.endswith(" " + raw) or folded.endswith(" " + wanted)):
+            return True
+    return False

@@ -1,0 +1,387 @@
+"""PERSON spans: runs of capitalised words read with lexicons of surnames, titles and non-name phrases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from tui_news.entities import lexicon
+
+_UPPER = "".join(
+    sorted({ch for cp in range(0x41, 0x2000) if (ch := chr(cp)).isupper() and ch.isalpha()} | set("ĐƠƯ"))
+).replace("-", "")
+_U = f"[{re.escape(_UPPER)}]"
+_TOKEN = rf"{_U}[^\W\d_]*(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*"
+# A run of capitalised words: separated by blanks, or glued by the dot of an initial ("V.Putin").
+_RUN_RE = re.compile(rf"(?<![\w\-/@#])(?:{_TOKEN})(?:(?:\.?[ ]|\.)(?:{_TOKEN}))*\.?")
+_TOKEN_RE = re.compile(_TOKEN)
+_WORD_BEFORE_RE = re.compile(r"[^\s]+")
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\n.!?\"“”–—|]")
+_CREDIT_RE = re.compile(
+    r"(?:(?<![\w])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
+    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo|Photos|Photo by|Photos by|Photograph by|By|Bài)[ ]*[:]?[ ]*)"
+    r"(?P<body>[^\n)|]{1,80})"
+)
+_AGENCY_TAIL_RE = re.compile(
+    rf"(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–][ ]?)[ ]?"
+    r"(?:TTXVN|VNA|VGP|Vietnam\+|Getty Images|Reuters|AFP|AP|EPA|Xinhua|Bloomberg|TTO|VnExpress|Dân trí)\b"
+)
+_LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
+_SIGNATURE_RE = re.compile(rf"^(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?:[ ]?[(\-–/][ ]?[A-ZĐ+ ]+\)?)?\.?$")
+_BAC_HO_RE = re.compile(r"(?<![\w])Bác Hồ(?![\w])")
+_SAID_RE = re.compile(r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)")
+_ORG_TAIL_EN = {
+    "Council", "Ministry", "Committee", "Department", "Act", "Law", "University", "Street", "City", "Province",
+    "Party", "Bank", "Group", "Company", "Corp", "Inc", "Airlines", "Airways", "News", "Times", "Post", "Agency",
+    "Office", "Institute", "Center", "Centre", "School", "College", "Hospital", "Foundation", "Fund", "Court",
+    "Assembly", "Commission", "Association", "Union", "Forces", "Army", "Navy", "Force", "Guard", "House",
+    "Senate", "Congress", "Parliament", "Government", "Administration", "Republic", "Federation", "Kingdom",
+    "States", "Nations", "Organization", "Organisation", "Program", "Programme", "Initiative", "Plan", "Day",
+    "Summit", "Conference", "Forum", "Prize", "Award", "Award", "Cup", "Games", "Road", "Avenue", "Bridge",
+    "Square", "Park", "Island", "Islands", "Sea", "River", "Lake", "Mountain", "Mountains", "Valley", "Region",
+    "Coast", "Airport", "Port", "Station", "Tower", "Hall", "Palace", "Museum", "Temple", "Pagoda", "Church",
+    "Mausoleum", "Gallery", "Library", "Stadium", "Square", "Convention", "Treaty", "Charter", "Declaration",
+    "Policy", "Strategy", "Report", "Project", "Fund", "Index", "Exchange", "Market", "Holdings", "Ltd", "Co",
+    "Corporation", "Bureau", "Service", "Services", "Authority", "Board", "Team", "Club", "Alliance", "Front",
+    "Movement", "Network", "Press", "Radio", "Television", "TV", "Journal", "Magazine", "Review", "Herald",
+    "Tribune", "Daily", "Week", "Month", "Year", "War", "Revolution", "Campaign", "Offensive", "Operation",
+    "Peninsula", "Strait", "Gulf", "Ocean", "Delta", "Highlands", "Pass", "Hill", "Beach", "Bay",
+    "Minister", "Secretary", "President", "Chairman", "Ambassador", "Representative", "Director",
+}
+
+
+@cache
+def _lex() -> dict[str, object]:
+    titles_vi = lexicon.phrases("titles_vi.txt")
+    titles_en = lexicon.phrases("titles_en.txt")
+    places = lexicon.phrases("places_vi.txt")
+    nonname_vi = lexicon.phrases("nonname_vi.txt")
+    nonname_en = lexicon.phrases("nonname_en.txt")
+    intro = lexicon.tagged("introducers_vi.txt")
+    entries_vi: dict[str, str] = {}
+    for phrase in nonname_vi:
+        entries_vi[phrase] = "org"
+    for phrase in places:
+        entries_vi[phrase] = "place"
+    for phrase in titles_vi:
+        if phrase[0].isupper():
+            entries_vi[phrase] = "title"
+    entries_en: dict[str, str] = {}
+    for phrase in nonname_en:
+        entries_en[phrase] = "org"
+    for phrase in places:
+        if phrase.isascii():
+            entries_en[phrase] = "place"
+    for phrase in titles_en:
+        entries_en[phrase] = "title"
+    surnames_vi = lexicon.phrases("surnames_vi.txt")
+    return {
+        "titles_vi_lower": frozenset(t.lower() for t in titles_vi),
+        "titles_en": titles_en,
+        "index_vi": lexicon.PhraseIndex(entries_vi),
+        "index_en": lexicon.PhraseIndex(entries_en),
+        "surnames_vi": surnames_vi,
+        "surnames_en": lexicon.words("surnames_ascii.txt") | surnames_vi,
+        "given_en": lexicon.words("given_en.txt"),
+        "places": places,
+        "agencies": lexicon.phrases("agencies.txt"),
+        "intro_place": intro.get("place", frozenset()),
+        "intro_org": intro.get("org", frozenset()),
+        "nonname_vi": nonname_vi,
+        "nonname_en": nonname_en,
+    }
+
+
+# Lower-case words allowed between an organisation word and a name inside the organisation's name
+# ("Học viện Chính trị quốc gia Hồ Chí Minh", "Trường THPT chuyên Lê Quý Đôn", "Lăng Chủ tịch Hồ Chí Minh").
+_ORG_INNER = frozenset(
+    "chuyên quốc gia trị sản phong niên tịch thưởng học viện dân tộc nghiệp tế thuật phạm đội tiền "
+    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích tích thể thao khoa kỹ".split()
+)
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    word: str
+    dot: bool
+
+
+class _Finder:
+    def __init__(self, text: str, lang: str) -> None:
+        self.text = text
+        self.lang = lang
+        self.lex = _lex()
+        self.index: lexicon.PhraseIndex = self.lex["index_vi" if lang == "vi" else "index_en"]  # type: ignore[assignment]
+        self.spans: list[tuple[int, int]] = []
+
+    # --- context -----------------------------------------------------------------------------------------
+    def _words_before(self, pos: int, limit: int = 8) -> list[str]:
+        window = self.text[max(0, pos - 70) : pos]
+        cut = 0
+        for m in _CLAUSE_BREAK_RE.finditer(window):
+            # keep the dot of abbreviations such as "TP." or "GS.TS." or "Mr."
+            if m.group() == "." and m.start() > 0 and window[m.start() - 1].isalpha():
+                before = window[: m.start()].split()
+                last = before[-1] if before else ""
+                if len(last) <= 4 or last.endswith((".TS", ".TSKH")):
+                    continue
+            cut = m.end()
+        words = window[cut:].split()
+        return words[-limit:]
+
+    def _title_before(self, pos: int) -> bool:
+        words = self._words_before(pos, 5)
+        if not words:
+            return False
+        if self.lang == "vi":
+            titles = self.lex["titles_vi_lower"]
+            for n in range(min(5, len(words)), 0, -1):
+                if " ".join(words[-n:]).lower() in titles:  # type: ignore[operator]
+                    return True
+            return False
+        titles_en = self.lex["titles_en"]
+        for n in range(min(4, len(words)), 0, -1):
+            if " ".join(words[-n:]) in titles_en:  # type: ignore[operator]
+                return True
+        return False
+
+    def _inside_name_of_thing(self, pos: int) -> bool:
+        """True when the name at `pos` belongs to a street, school, organisation, award or place name."""
+        words = self._words_before(pos, 8)
+        if not words:
+            return False
+        intro_place: frozenset[str] = self.lex["intro_place"]  # type: ignore[assignment]
+        intro_org: frozenset[str] = self.lex["intro_org"]  # type: ignore[assignment]
+        for n in (3, 2, 1):
+            if len(words) >= n and " ".join(words[-n:]) in intro_place:
+                return True
+        i = len(words)
+        while i > 0:
+            for n in (3, 2, 1):
+                if i - n >= 0 and " ".join(words[i - n : i]) in intro_org:
+                    return True
+            w = words[i - 1]
+            if not (w[0].isupper() or w in _ORG_INNER or w == "-"):
+                return False
+            i -= 1
+        return False
+
+    # --- runs --------------------------------------------------------------------------------------------
+    def run(self) -> list[tuple[int, int]]:
+        text = self.text
+        for m in _BAC_HO_RE.finditer(text):
+            self.spans.append((m.start(), m.end()))
+        for run in _RUN_RE.finditer(text):
+            toks = self._tokens(run.start(), run.end())
+            if toks:
+                self._read_run(toks)
+        self._credits()
+        if self.lang == "en":
+            self._propagate_en()
+        return self.spans
+
+    def _tokens(self, start: int, end: int) -> list[_Tok]:
+        text = self.text
+        out: list[_Tok] = []
+        for m in _TOKEN_RE.finditer(text, start, end):
+            dot = m.end() < len(text) and text[m.end()] == "."
+            out.append(_Tok(m.start(), m.end(), m.group(), dot))
+        return out
+
+    def _phrase_at(self, toks: list[_Tok], i: int) -> tuple[int, str] | None:
+        """Index after the lexicon phrase starting at token i, and its category."""
+        tok = toks[i]
+        hit = self.index.match(self.text, tok.start, tok.word)
+        if hit is None and tok.dot:
+            hit = self.index.match(self.text, tok.start, tok.word + ".")
+        if hit is None:
+            return None
+        phrase, category = hit
+        end = tok.start + len(phrase)
+        j = i
+        while j < len(toks) and toks[j].start < end:
+            j += 1
+        return j, category
+
+    def _is_acronym(self, tok: _Tok) -> bool:
+        return len(tok.word) > 1 and tok.word.isupper()
+
+    def _sentence_break(self, tok: _Tok) -> bool:
+        """A token followed by a dot that ends a sentence (not an initial or an abbreviated title)."""
+        return tok.dot and len(tok.word) > 2 and tok.word not in ("Mrs", "Gen", "Sen", "Rep", "Gov", "Col", "Adm")
+
+    def _read_run(self, toks: list[_Tok]) -> None:
+        lex = self.lex
+        vi = self.lang == "vi"
+        surnames: frozenset[str] = lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
+        given_en: frozenset[str] = lex["given_en"]  # type: ignore[assignment]
+        titled = self._title_before(toks[0].start)
+        n = len(toks)
+        i = 0
+        while i < n:
+            tok = toks[i]
+            if i > 0 and self._sentence_break(toks[i - 1]):
+                titled = self._title_before(tok.start)
+            hit = self._phrase_at(toks, i)
+            if hit is not None:
+                j, category = hit
+                if tok.word in surnames and category == "place" and vi and j - i >= 2:
+                    if not self._inside_name_of_thing(tok.start) and tok.word == "Hồ":
+                        hit = None
+                if hit is not None and not (category == "title" and vi and tok.word in surnames and i + 1 < n
+                                            and self.index.match(self.text, toks[i + 1].start, toks[i + 1].word)
+                                            is None and False):
+                    if category == "title":
+                        titled = True
+                    elif category == "place" and titled:
+                        pass
+                    elif category == "org" and titled and not vi:
+                        pass
+                    else:
+                        titled = False
+                    i = j
+                    continue
+            if self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
+                titled = False
+                i += 1
+                continue
+            j = self._extend(toks, i)
+            count = j - i
+            first = tok.word
+            accept = False
+            if vi:
+                if first in surnames and count >= 2:
+                    accept = True
+                elif titled:
+                    accept = True
+            else:
+                if titled:
+                    accept = True
+                elif count >= 2 and (first in given_en or first in surnames):
+                    accept = True
+                elif count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end):
+                    accept = True
+                elif count >= 2 and self._plain_name(toks[i:j]):
+                    accept = True
+            if accept and titled and not vi and count >= 2 and first not in given_en and (
+                toks[i + 1].word in given_en
+            ):
+                i += 1
+                continue
+            if accept and self._inside_name_of_thing(tok.start):
+                accept = False
+            if accept:
+                end = toks[j - 1].end
+                if toks[j - 1].dot and len(toks[j - 1].word) == 1:
+                    end += 1
+                self.spans.append((tok.start, end))
+            titled = False
+            i = j
+
+    def _extend(self, toks: list[_Tok], i: int) -> int:
+        """Index after the name starting at token i: up to 5 tokens, stopping at a lexicon phrase."""
+        j = i + 1
+        limit = min(len(toks), i + 5)
+        while j < limit:
+            if self._sentence_break(toks[j - 1]):
+                break
+            tok = toks[j]
+            if self._is_acronym(tok):
+                break
+            hit = self._phrase_at(toks, j)
+            if hit is not None and (hit[0] - j >= 2 or hit[1] == "title" or self.lang == "en"):
+                break
+            j += 1
+        return j
+
+    def _said_after(self, pos: int) -> bool:
+        return _SAID_RE.match(self.text, pos) is not None
+
+    def _plain_name(self, toks: list[_Tok]) -> bool:
+        if len(toks) > 3:
+            return False
+        for tok in toks:
+            if tok.word in _ORG_TAIL_EN or self._is_acronym(tok) or len(tok.word) < 2:
+                if not (tok.dot and len(tok.word) == 1):
+                    return False
+        return True
+
+    # --- bylines and credits ------------------------------------------------------------------------------
+    def _credits(self) -> None:
+        text = self.text
+        agencies: frozenset[str] = self.lex["agencies"]  # type: ignore[assignment]
+        nonname: frozenset[str] = self.lex["nonname_vi" if self.lang == "vi" else "nonname_en"]  # type: ignore[assignment]
+        places: frozenset[str] = self.lex["places"]  # type: ignore[assignment]
+
+        def good(name: str) -> bool:
+            words = name.split()
+            return (
+                1 <= len(words) <= 4
+                and name not in agencies
+                and name not in places
+                and not any(w in agencies or (w.isupper() and len(w) > 1) for w in words)
+                and words[0] not in nonname
+            )
+
+        for m in _CREDIT_RE.finditer(text):
+            body_start = m.start("body")
+            for part in re.finditer(r"[^/,;–\-]+", m.group("body")):
+                chunk = part.group()
+                name_m = re.match(rf"[ ]*(?P<n>{_TOKEN}(?:[ ]{_TOKEN}){{0,3}})[ ]*$", chunk)
+                if name_m is None:
+                    # "Ảnh: Phạm Thắng. Ông..." ends at the first sentence break
+                    name_m = re.match(rf"[ ]*(?P<n>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?=[.|]|$)", chunk)
+                    if name_m is None:
+                        break
+                name = name_m.group("n")
+                if good(name) and (len(name.split()) >= 2 or m.group().startswith(("Ảnh", "Photo"))):
+                    start = body_start + part.start() + name_m.start("n")
+                    self.spans.append((start, start + len(name)))
+        for m in _AGENCY_TAIL_RE.finditer(text):
+            name = m.group("name")
+            if good(name):
+                self.spans.append((m.start("name"), m.end("name")))
+        for m in _LINE_RE.finditer(text):
+            line = m.group("line")
+            s = _SIGNATURE_RE.match(line)
+            if s is None:
+                continue
+            name = s.group("name")
+            if good(name) and not any(w in nonname for w in name.split()) and self._phrase_free(name):
+                start = m.start("line")
+                self.spans.append((start, start + len(name)))
+
+    def _phrase_free(self, name: str) -> bool:
+        pos = 0
+        for word in name.split():
+            if self.index.match(name, pos, word) is not None:
+                return False
+            pos += len(word) + 1
+        return True
+
+    # --- English: later mentions by surname ----------------------------------------------------------------
+    def _propagate_en(self) -> None:
+        known: set[str] = set()
+        for start, end in self.spans:
+            words = self.text[start:end].split()
+            if len(words) >= 2:
+                known.add(words[-1].rstrip("."))
+        if not known:
+            return
+        taken = sorted(self.spans)
+        nonname: frozenset[str] = self.lex["nonname_en"]  # type: ignore[assignment]
+        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(k) for k in known if k not in nonname) + r")(?![\w\-])")
+        if pattern.pattern.endswith("(?:)(?![\\w\\-])"):
+            return
+        for m in pattern.finditer(self.text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            self.spans.append((m.start(), m.end()))
+
+
+def find(text: str, lang: str) -> Iterator[tuple[int, int]]:
+    yield from _Finder(text, lang).run()
