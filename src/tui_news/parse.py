@@ -1,0 +1,457 @@
+"""bytes -> `ParsedFeed`. Pure: no I/O, no globals changed, safe to run in a ProcessPoolExecutor.
+
+`parse_feed` is the only entry point. XML goes through feedparser (sanitising on), JSON Feed through our own
+mapper (`jsonfeed`); both produce drafts that `_finish` cleans the same way:
+
+- text: every string NFC; titles and authors single-line without C0/C1/bidi controls; HTML kept as HTML
+  with controls stripped, cut at `text.MAX_HTML` characters;
+- links: only http/https, resolved against xml:base / the feed URL, at most `MAX_URL` characters;
+- dates: aware UTC; more than `FUTURE_SLACK` ahead of `now` clamped to `now`; before 1970 dropped;
+  a missing date stays None (the store falls back to first-seen); `published` falls back to `updated`;
+- identity: guid, else link, else sha1 of title + raw date; over-long ids hashed;
+- duplicates within one feed collapse, keeping the FIRST occurrence (feeds list newest first);
+- work is bounded: at most `MAX_ENTRIES` entries; big XML bodies are cut after that many items *before*
+  feedparser sees them, so a 150,000-item feed costs what a 2,000-item one does.
+
+Anything that goes wrong inside feedparser or the JSON mapper becomes a `ParseError`; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+import zlib
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+
+from tui_news.errors import ParseError
+from tui_news.jsonfeed import EntryDraft, FeedDraft, looks_like_json, read_json_feed
+from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
+from tui_news.text import MAX_HTML, clean_line, clean_text
+
+MAX_ENTRIES = 2_000
+MAX_URL = 2_000
+MAX_GUID = 512
+FUTURE_SLACK = timedelta(days=1)
+OLDEST = datetime(1970, 1, 2, tzinfo=UTC)
+"""Dates before this are placeholders (epoch 0, year 1); treated as missing."""
+TRUNCATE_ABOVE = 256 * 1024
+"""Only bodies larger than this are scanned for the entry cap."""
+
+# --- sniffing -------------------------------------------------------------------------------------------
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_HTML_HEAD = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.I)
+_SITEMAP = re.compile(rb"<(?:\w+:)?(?:urlset|sitemapindex)[\s>]", re.I)
+_OPML = re.compile(rb"<opml[\s>]", re.I)
+_BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"BZh", b"\x28\xb5\x2f\xfd")
+
+
+def _strip_bom_ws(body: bytes) -> bytes:
+    for bom in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].lstrip()
+    return body.lstrip()
+
+
+def _gunzip(body: bytes, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A gzip body the server sent without Content-Encoding: inflate once, capped."""
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(body, limit + 1)
+    except zlib.error as e:
+        raise ParseError(f"not a feed (broken gzip data: {e})") from e
+    if len(out) > limit:
+        raise ParseError(f"not a feed (gzip body inflates past {limit // (1024 * 1024)} MB)")
+    if not out.strip():
+        raise ParseError("not a feed (broken gzip data)")
+    return out
+
+
+def _not_a_feed(body: bytes) -> str:
+    head = _strip_bom_ws(body[:4096])
+    if not head:
+        return "empty response"
+    if head.startswith(_BINARY_MAGIC) or b"\x00" in head[:512] and not body.startswith(_BOMS[1:]):
+        return "not a feed (binary data)"
+    if _OPML.search(head):
+        return "not a feed (an OPML subscription list; import it instead)"
+    if _SITEMAP.search(head):
+        return "not a feed (a sitemap)"
+    if _HTML_HEAD.search(head):
+        return "not a feed (looks like an HTML page)"
+    return "not a feed (unrecognised format)"
+
+
+# --- pre-sanitising the bytes feedparser chokes on ------------------------------------------------------
+
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
+
+
+def _fix_charref(m: re.Match[bytes]) -> bytes:
+    value = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+    if value == 0 or 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+        return b"&#xFFFD;"
+    return m.group(0)
+
+
+def _sanitise_charrefs(body: bytes) -> bytes:
+    """&#0; &#xD800; &#x110000; &#xFFFFFFFF; make feedparser 6.0.x raise (kurtmckee/feedparser#591, #599)."""
+    if b"&#" not in body:
+        return body
+    return _CHARREF.sub(_fix_charref, body)
+
+
+def _cap_entries(body: bytes, cap: int) -> bytes:
+    """Cut a big document after its `cap`-th item, keeping the document's closing tags.
+
+    Only for plain `</item>` / `</entry>` closers in an ASCII-compatible encoding; anything else is left alone
+    (the entry cap is then applied after parsing).
+    """
+    if len(body) <= TRUNCATE_ABOVE:
+        return body
+    for closer in (b"</item>", b"</entry>"):
+        if body.count(closer) <= cap:
+            continue
+        pos = -1
+        for _ in range(cap):
+            pos = body.find(closer, pos + 1)
+        end = pos + len(closer)
+        tail_start = body.rfind(closer) + len(closer)
+        return body[:end] + body[tail_start:]
+    return body
+
+
+# --- dates --------------------------------------------------------------------------------------------
+
+_VN_ZONE = timezone(timedelta(hours=7))
+# '9/14/2026 6:44:00 PM' (US order with AM/PM), '14/09/2026 18:44', 'Thứ hai, 14/09/2026 - 18:44 (GMT+7)'
+_SLASH_DATE = re.compile(
+    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\D{0,4}?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"\s*(?P<ampm>[AaPp][Mm])?(?P<rest>.*)$"
+)
+# RFC 822 dates with a zone feedparser misreads: '+07', 'GMT+7', 'UTC+07:00', 'ICT' (Indochina Time)
+_RFC822_ODD_ZONE = re.compile(
+    r"^(?P<date>(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
+    r"(?P<zone>(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}|ICT)\s*$",
+    re.I,
+)
+_ZONE_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
+
+
+def _zone(text: str) -> timezone | None:
+    text = text.strip().strip("()").strip()
+    if not text:
+        return None
+    if text.upper() == "ICT":
+        return _VN_ZONE
+    m = _ZONE_OFFSET.fullmatch(text)
+    if not m:
+        return None
+    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    offset = timedelta(hours=hours, minutes=minutes)
+    return timezone(-offset if m.group(1) == "-" else offset)
+
+
+def _odd_date(raw: str) -> datetime | None:
+    """Dates seen on Vietnamese sites that feedparser misses or misreads. Naive ones are taken as UTC+7."""
+    raw = raw.strip()
+    if not raw or len(raw) > 100:
+        return None
+    m = _RFC822_ODD_ZONE.match(raw)
+    if m:
+        zone = _zone(m.group("zone"))
+        base = feedparser.datetimes._parse_date_rfc822(m.group("date") + " +0000")
+        if zone is None or base is None:
+            return None
+        try:
+            return datetime(*tuple(base)[:6]).replace(tzinfo=zone).astimezone(UTC)
+        except (ValueError, OverflowError):
+            return None
+    m = _SLASH_DATE.search(raw)
+    if not m:
+        return None
+    a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+    hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
+    ampm = (m.group("ampm") or "").upper()
+    # Month/day order: unambiguous when one side is > 12; otherwise AM/PM means the US (.NET) order.
+    if a > 12 or (b <= 12 and not ampm):
+        day, month = a, b
+    else:
+        month, day = a, b
+    if ampm == "PM" and hour < 12:
+        hour += 12
+    elif ampm == "AM" and hour == 12:
+        hour = 0
+    zone = _zone(m.group("rest")) or _VN_ZONE
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _from_struct(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime(*tuple(value)[:6]).replace(tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _get(d: Any, key: str) -> Any:
+    """Plain dict lookup: FeedParserDict.get maps a missing `updated` to `published` (and back)."""
+    return dict.get(d, key) if isinstance(d, dict) else None
+
+
+def _entry_date(entry: Any, key: str) -> tuple[datetime | None, str]:
+    raw = _get(entry, key)
+    raw = raw if isinstance(raw, str) else ""
+    odd = _odd_date(raw) if raw else None
+    if odd is not None:
+        return odd, raw
+    return _from_struct(_get(entry, key + "_parsed")), raw
+
+
+def _clamp(value: datetime | None, now: datetime) -> datetime | None:
+    if value is None or value < OLDEST:
+        return None
+    if value > now + FUTURE_SLACK:
+        return now
+    return value
+
+
+# --- links, text, identity -------------------------------------------------------------------------------
+
+
+def _safe_link(raw: str, base: str) -> str | None:
+    link = clean_text(raw).strip()
+    if not link or len(link) > MAX_URL:
+        return None
+    if any(c in link for c in "\n\t\r "):
+        link = re.sub(r"\s+", "", link)
+    try:
+        if base:
+            link = urljoin(base, link)
+        scheme = urlsplit(link).scheme.lower()
+    except ValueError:  # e.g. a bad IPv6 literal
+        return None
+    if scheme not in ("http", "https") or len(link) > MAX_URL:
+        return None
+    return link
+
+
+def _safe_base(url: str) -> str:
+    try:
+        return url if urlsplit(url).scheme.lower() in ("http", "https", "file") else ""
+    except ValueError:
+        return ""
+
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+
+
+def _strip_tags(text: str) -> str:
+    return html.unescape(_TAG.sub(" ", text))
+
+
+def _html(text: str) -> str | None:
+    if not text:
+        return None
+    if len(text) > MAX_HTML:
+        text = text[:MAX_HTML]
+    return clean_text(text) or None
+
+
+def _derive_title(summary: str | None, content: str | None) -> str:
+    source = summary or content or ""
+    words = clean_line(_strip_tags(source[:4000]), 4000).split(" ")
+    title = " ".join(words[:12])
+    if not title:
+        return "(untitled)"
+    return clean_line(title + ("…" if len(words) > 12 else ""), 120)
+
+
+def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
+    guid = clean_line(draft.id, 100_000)
+    if not guid:
+        guid = link or ""
+    if not guid:
+        digest = hashlib.sha1(f"{title}\n{draft.date_text.strip()}".encode("utf-8", "replace")).hexdigest()
+        return f"sha1:{digest}"
+    if len(guid) > MAX_GUID:
+        return "sha1:" + hashlib.sha1(guid.encode("utf-8", "replace")).hexdigest()
+    return guid
+
+
+def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
+    articles: list[ParsedArticle] = []
+    seen: set[str] = set()
+    for e in draft.entries[:MAX_ENTRIES]:
+        link = _safe_link(e.link, base) if e.link else None
+        summary = _html(e.summary_html)
+        content = _html(e.content_html)
+        raw_title = _strip_tags(e.title) if e.title_is_html else e.title
+        title = clean_line(raw_title) or _derive_title(summary, content)
+        guid = _identity(e, link, title)
+        if guid in seen:
+            continue
+        seen.add(guid)
+        updated = _clamp(e.updated, now)
+        articles.append(
+            ParsedArticle(
+                guid=guid,
+                title=title,
+                author=clean_line(e.author, 200) or None,
+                link=link,
+                published=_clamp(e.published, now) or updated,
+                updated=updated,
+                summary_html=summary,
+                content_html=content,
+            )
+        )
+    return ParsedFeed(
+        title=clean_line(draft.title) or None,
+        link=_safe_link(draft.link, base) if draft.link else None,
+        articles=tuple(articles),
+        format=draft.format,
+        warning=clean_line(draft.warning, 300) if draft.warning else None,
+    )
+
+
+# --- feedparser --------------------------------------------------------------------------------------------
+
+
+def _run_feedparser(body: bytes, headers: dict[str, str]) -> Any:
+    # Always a stream: feedparser opens a bytes/str argument as a *file path* when one exists.
+    return feedparser.parse(io.BytesIO(body), response_headers=headers, sanitize_html=True)
+
+
+def _is_html_type(detail: Any) -> bool:
+    return isinstance(detail, dict) and _get(detail, "type") in ("text/html", "application/xhtml+xml")
+
+
+def _content(entry: Any) -> str:
+    for part in _get(entry, "content") or ():
+        if not isinstance(part, dict):
+            continue
+        value = _get(part, "value")
+        if not isinstance(value, str) or not value.strip():
+            continue
+        if _get(part, "type") == "text/plain":
+            return "<p>" + html.escape(value) + "</p>"
+        return value
+    return ""
+
+
+def _xml_entry(entry: Any) -> EntryDraft:
+    published, published_raw = _entry_date(entry, "published")
+    updated, updated_raw = _entry_date(entry, "updated")
+    if published is None and not published_raw:
+        published, published_raw = _entry_date(entry, "created")
+    link = _get(entry, "link") or ""
+    if not isinstance(link, str) or not link:
+        link = ""
+        for candidate in _get(entry, "links") or ():
+            href = _get(candidate, "href") if isinstance(candidate, dict) else None
+            if isinstance(href, str) and href and candidate.get("rel", "alternate") == "alternate":
+                link = href
+                break
+    summary = _get(entry, "summary") or ""
+    if isinstance(summary, str) and summary and not _is_html_type(_get(entry, "summary_detail")):
+        summary = html.escape(summary)
+    author = _get(entry, "author") or ""
+    if not isinstance(author, str):
+        author = ""
+    title = _get(entry, "title")
+    return EntryDraft(
+        id=_get(entry, "id") if isinstance(_get(entry, "id"), str) else "",
+        title=title if isinstance(title, str) else "",
+        title_is_html=_is_html_type(_get(entry, "title_detail")),
+        link=link,
+        author=author,
+        published=published,
+        updated=updated,
+        date_text=published_raw or updated_raw,
+        summary_html=summary if isinstance(summary, str) else "",
+        content_html=_content(entry),
+    )
+
+
+def _parse_xml(body: bytes, *, url: str, content_type: str | None) -> FeedDraft:
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    body = _cap_entries(_sanitise_charrefs(body), MAX_ENTRIES)
+    try:
+        result = _run_feedparser(body, headers)
+    except (re.error, ValueError, OverflowError, UnicodeError, AssertionError, IndexError, KeyError) as first:
+        # feedparser mishandles some internal DOCTYPE subsets (backslashes -> re.error); drop it and retry.
+        stripped = _INTERNAL_SUBSET.sub(b"", body, count=1)
+        if stripped == body:
+            raise ParseError(
+                f"feed could not be parsed ({type(first).__name__}: {str(first)[:120]})"
+            ) from first
+        try:
+            result = _run_feedparser(stripped, headers)
+        except Exception as second:
+            raise ParseError(
+                f"feed could not be parsed ({type(second).__name__}: {str(second)[:120]})"
+            ) from second
+    version = result.get("version") or ""
+    entries = result.get("entries") or []
+    feed = _get(result, "feed") or {}
+    if not version and not entries:
+        raise ParseError(_not_a_feed(body))
+    warning = None
+    if result.get("bozo"):
+        exc = result.get("bozo_exception")
+        if not (content_type is None and isinstance(exc, feedparser.NonXMLContentType)):
+            warning = f"{type(exc).__name__}: {exc}" if exc is not None else "ill-formed feed"
+    link = _get(feed, "link") if isinstance(_get(feed, "link"), str) else ""
+    title = _get(feed, "title") if isinstance(_get(feed, "title"), str) else ""
+    if _is_html_type(_get(feed, "title_detail")):
+        title = _strip_tags(title)
+    return FeedDraft(
+        title=title,
+        link=link,
+        format=version,
+        entries=[_xml_entry(e) for e in entries[:MAX_ENTRIES]],
+        warning=warning,
+    )
+
+
+# --- entry point ----------------------------------------------------------------------------------------
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
+    """Parse one fetched body. Raises `ParseError` (and nothing else) when it is not a readable feed."""
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    now = now.astimezone(UTC)
+    try:
+        if not _strip_bom_ws(body):
+            raise ParseError("empty response")
+        if body.startswith(b"\x1f\x8b"):
+            body = _gunzip(body)
+        if looks_like_json(body, content_type):
+            draft = read_json_feed(body, max_entries=MAX_ENTRIES)
+        else:
+            draft = _parse_xml(body, url=url, content_type=content_type)
+        return _finish(draft, base=_safe_base(url), now=now)
+    except ParseError:
+        raise
+    except RecursionError as e:
+        raise ParseError("feed could not be parsed (nested too deeply)") from e
+    except MemoryError as e:
+        raise ParseError("feed could not be parsed (out of memory)") from e
+    except Exception as e:  # the promise to the caller: ParseError or a result, never anything else
+        raise ParseError(f"feed could not be parsed ({type(e).__name__}: {str(e)[:120]})") from e
