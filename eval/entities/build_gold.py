@@ -1,0 +1,67 @@
+"""Turn gold_src.txt (inline [[P|...]] / [[R|...]] marks) into gold.jsonl, adding the seed article.
+
+Run: uv run python eval/entities/build_gold.py
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+HERE = Path(__file__).parent
+_MARK = re.compile(r"\[\[([PR])\|(.*?)\]\]", re.S)
+_KIND = {"P": "PERSON", "R": "RESOLUTION"}
+
+
+def parse_block(body: str) -> tuple[str, list[dict[str, object]]]:
+    out: list[str] = []
+    entities: list[dict[str, object]] = []
+    pos = 0
+    length = 0
+    for m in _MARK.finditer(body):
+        plain = body[pos : m.start()]
+        out.append(plain)
+        length += len(plain)
+        inner = m.group(2)
+        entities.append({"start": length, "end": length + len(inner), "type": _KIND[m.group(1)], "text": inner})
+        out.append(inner)
+        length += len(inner)
+        pos = m.end()
+    out.append(body[pos:])
+    return "".join(out), entities
+
+
+def build() -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    seed_text = (HERE / "seed_article.txt").read_text(encoding="utf-8")
+    seed_gold = json.loads((HERE / "seed_gold.json").read_text(encoding="utf-8"))
+    items.append(
+        {"id": "vi-seed-noichinh", "lang": "vi", "source": seed_gold["source"], "text": seed_text,
+         "entities": seed_gold["entities"]}
+    )
+    src = (HERE / "gold_src.txt").read_text(encoding="utf-8")
+    blocks = re.split(r"(?m)^=== ", src)[1:]
+    for block in blocks:
+        header, _, body = block.partition("\n")
+        ident, lang, source = (part.strip() for part in header.split("|", 2))
+        text, entities = parse_block(body.rstrip("\n"))
+        for ent in entities:
+            assert text[ent["start"] : ent["end"]] == ent["text"]  # type: ignore[misc]
+        items.append({"id": ident, "lang": lang, "source": source, "text": text, "entities": entities})
+    return items
+
+
+def main() -> None:
+    items = build()
+    with (HERE / "gold.jsonl").open("w", encoding="utf-8") as fh:
+        for item in items:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    langs: dict[str, int] = {}
+    for item in items:
+        langs[str(item["lang"])] = langs.get(str(item["lang"]), 0) + 1
+    print(f"wrote {len(items)} items: {langs}")
+
+
+if __name__ == "__main__":
+    main()
