@@ -8,17 +8,22 @@ from dataclasses import dataclass
 from functools import cache
 
 from tui_news.entities import lexicon
+from tui_news.entities.textnorm import fold
 
 _UPPER = "".join(
     sorted({ch for cp in range(0x41, 0x2000) if (ch := chr(cp)).isupper() and ch.isalpha()} | set("ĐƠƯ"))
 ).replace("-", "")
 _U = f"[{re.escape(_UPPER)}]"
-_TOKEN = rf"{_U}[^\W\d_]*(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*"
+_TOKEN = rf"{_U}[^\W\d_]*(?:['’](?!s\b)[^\W\d_]+)*(?:-[^\W\d_]+)*"
+_PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|bin|ibn|al|el|le|la)"
 # A run of capitalised words: separated by blanks, or glued by the dot of an initial ("V.Putin").
-_RUN_RE = re.compile(rf"(?<![\w\-/@#])(?:{_TOKEN})(?:(?:\.?[ ]|\.)(?:{_TOKEN}))*\.?")
+_RUN_RE = re.compile(
+    rf"(?<![\w\-/@#])(?:{_TOKEN})(?:(?:\.?[ ]|\.)(?:{_PARTICLE}[ ])?(?:(?:al|el)-)?(?:{_TOKEN}))*\.?"
+)
 _TOKEN_RE = re.compile(_TOKEN)
 _WORD_BEFORE_RE = re.compile(r"[^\s]+")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\n.!?\"“”–—|]")
+_TITLE_BREAK_RE = re.compile(r"[,;:()\[\].!?\"“”–—|]")
 _CREDIT_RE = re.compile(
     r"(?:(?<![\w])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
     r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo|Photos|Photo by|Photos by|Photograph by|By|Bài)[ ]*[:]?[ ]*)"
@@ -66,14 +71,17 @@ def _lex() -> dict[str, object]:
     for phrase in places:
         entries_vi[phrase] = "place"
     for phrase in titles_vi:
-        if phrase[0].isupper():
-            entries_vi[phrase] = "title"
+        entries_vi[phrase[0].upper() + phrase[1:]] = "title"
     entries_en: dict[str, str] = {}
     for phrase in nonname_en:
         entries_en[phrase] = "org"
     for phrase in places:
-        if phrase.isascii():
-            entries_en[phrase] = "place"
+        folded = " ".join(w[:1].upper() + w[1:] for w in fold(phrase).split())
+        if len(folded.split()) >= 2:
+            entries_en[folded] = "place"
+    for phrase in lexicon.phrases("known_names.txt"):
+        entries_vi[phrase] = "known"
+        entries_en[phrase] = "known"
     for phrase in titles_en:
         entries_en[phrase] = "title"
     surnames_vi = lexicon.phrases("surnames_vi.txt")
@@ -102,6 +110,10 @@ _ORG_INNER = frozenset(
 )
 
 
+# Lower-case words allowed between a title and a name in "Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào X".
+_TITLE_INNER = frozenset("nước tỉnh thành phố huyện xã quận nhân dân hòa hoà chủ nghĩa hội chính phủ trị viện".split())
+
+
 @dataclass(slots=True)
 class _Tok:
     start: int
@@ -117,12 +129,13 @@ class _Finder:
         self.lex = _lex()
         self.index: lexicon.PhraseIndex = self.lex["index_vi" if lang == "vi" else "index_en"]  # type: ignore[assignment]
         self.spans: list[tuple[int, int]] = []
+        self.lower_words: frozenset[str] = frozenset()
 
     # --- context -----------------------------------------------------------------------------------------
-    def _words_before(self, pos: int, limit: int = 8) -> list[str]:
-        window = self.text[max(0, pos - 70) : pos]
+    def _words_before(self, pos: int, limit: int = 8, breaks: re.Pattern[str] = _CLAUSE_BREAK_RE) -> list[str]:
+        window = self.text[max(0, pos - 90) : pos]
         cut = 0
-        for m in _CLAUSE_BREAK_RE.finditer(window):
+        for m in breaks.finditer(window):
             # keep the dot of abbreviations such as "TP." or "GS.TS." or "Mr."
             if m.group() == "." and m.start() > 0 and window[m.start() - 1].isalpha():
                 before = window[: m.start()].split()
@@ -134,7 +147,7 @@ class _Finder:
         return words[-limit:]
 
     def _title_before(self, pos: int) -> bool:
-        words = self._words_before(pos, 5)
+        words = self._words_before(pos, 5, _TITLE_BREAK_RE)
         if not words:
             return False
         if self.lang == "vi":
@@ -147,6 +160,22 @@ class _Finder:
         for n in range(min(4, len(words)), 0, -1):
             if " ".join(words[-n:]) in titles_en:  # type: ignore[operator]
                 return True
+        return False
+
+    def _title_in_clause(self, pos: int) -> bool:
+        """A title a few words back in the clause ("Thủ tướng ... nước Cộng hòa ... Lào Phankham Viphavanh")."""
+        words = self._words_before(pos, 10, _TITLE_BREAK_RE)
+        titles = self.lex["titles_vi_lower"] if self.lang == "vi" else self.lex["titles_en"]
+        for i in range(len(words) - 1, -1, -1):
+            w = words[i]
+            for n in (3, 2, 1):
+                phrase = " ".join(words[max(0, i - n + 1) : i + 1])
+                if len(phrase) > 3 and phrase[0].isupper() and (
+                    phrase.lower() if self.lang == "vi" else phrase
+                ) in titles:  # type: ignore[operator]
+                    return True
+            if not (w[0].isupper() or w in _TITLE_INNER):
+                return False
         return False
 
     def _inside_name_of_thing(self, pos: int) -> bool:
@@ -175,6 +204,8 @@ class _Finder:
         text = self.text
         for m in _BAC_HO_RE.finditer(text):
             self.spans.append((m.start(), m.end()))
+        if self.lang == "en":
+            self.lower_words = frozenset(re.findall(r"(?<![\w.])[a-z]+(?![\w])", text))
         for run in _RUN_RE.finditer(text):
             toks = self._tokens(run.start(), run.end())
             if toks:
@@ -220,6 +251,7 @@ class _Finder:
         surnames: frozenset[str] = lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
         given_en: frozenset[str] = lex["given_en"]  # type: ignore[assignment]
         titled = self._title_before(toks[0].start)
+        seen_lexicon = False
         n = len(toks)
         i = 0
         while i < n:
@@ -227,26 +259,33 @@ class _Finder:
             if i > 0 and self._sentence_break(toks[i - 1]):
                 titled = self._title_before(tok.start)
             hit = self._phrase_at(toks, i)
+            if hit is not None and hit[1] == "known":
+                self.spans.append((tok.start, toks[hit[0] - 1].end))
+                titled = False
+                i = hit[0]
+                continue
+            if hit is not None and tok.word in surnames and i + 1 < n and hit[0] - i == 1 and hit[1] != "title":
+                nxt = self._phrase_at(toks, i + 1)
+                if nxt is None and not self._is_acronym(toks[i + 1]):
+                    hit = None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
+            if hit is not None and tok.word in ("Hồ", "Ho") and hit[1] == "place" and i + 1 < n:
+                if not self._inside_name_of_thing(tok.start):
+                    hit = None  # "Hồ Chí Minh" the person, unless "TP Hồ Chí Minh", "Học viện ... Hồ Chí Minh"
             if hit is not None:
                 j, category = hit
-                if tok.word in surnames and category == "place" and vi and j - i >= 2:
-                    if not self._inside_name_of_thing(tok.start) and tok.word == "Hồ":
-                        hit = None
-                if hit is not None and not (category == "title" and vi and tok.word in surnames and i + 1 < n
-                                            and self.index.match(self.text, toks[i + 1].start, toks[i + 1].word)
-                                            is None and False):
-                    if category == "title":
-                        titled = True
-                    elif category == "place" and titled:
-                        pass
-                    elif category == "org" and titled and not vi:
-                        pass
-                    else:
-                        titled = False
-                    i = j
-                    continue
+                if category == "title":
+                    titled = True
+                elif category == "place" and titled:
+                    pass
+                elif category == "org" and titled and not vi:
+                    pass
+                else:
+                    titled = False
+                seen_lexicon = True
+                i = j
+                continue
             if self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
-                titled = False
+                seen_lexicon = True
                 i += 1
                 continue
             j = self._extend(toks, i)
@@ -257,6 +296,8 @@ class _Finder:
                 if first in surnames and count >= 2:
                     accept = True
                 elif titled:
+                    accept = True
+                elif seen_lexicon and count >= 2 and self._title_in_clause(toks[0].start):
                     accept = True
             else:
                 if titled:
@@ -279,8 +320,11 @@ class _Finder:
                 if toks[j - 1].dot and len(toks[j - 1].word) == 1:
                     end += 1
                 self.spans.append((tok.start, end))
-            titled = False
-            i = j
+                titled = False
+                i = j
+            else:
+                titled = False
+                i += 1
 
     def _extend(self, toks: list[_Tok], i: int) -> int:
         """Index after the name starting at token i: up to 5 tokens, stopping at a lexicon phrase."""
@@ -293,7 +337,11 @@ class _Finder:
             if self._is_acronym(tok):
                 break
             hit = self._phrase_at(toks, j)
-            if hit is not None and (hit[0] - j >= 2 or hit[1] == "title" or self.lang == "en"):
+            if hit is not None and hit[1] != "place":
+                break
+            if j - i >= 3 and tok.word in self.lex["surnames_vi" if self.lang == "vi" else "surnames_en"] and (  # type: ignore[operator]
+                len(toks) - j >= 2
+            ):
                 break
             j += 1
         return j
@@ -302,7 +350,9 @@ class _Finder:
         return _SAID_RE.match(self.text, pos) is not None
 
     def _plain_name(self, toks: list[_Tok]) -> bool:
-        if len(toks) > 3:
+        if len(toks) > 3 or (toks[-1].dot and len(toks[-1].word) == 1):
+            return False
+        if any(tok.word.lower() in self.lower_words for tok in toks):
             return False
         for tok in toks:
             if tok.word in _ORG_TAIL_EN or self._is_acronym(tok) or len(tok.word) < 2:

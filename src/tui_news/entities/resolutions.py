@@ -61,8 +61,9 @@ _EN_DOC_RE = re.compile(
 )
 _EN_SYMBOL_RE = re.compile(r"(?<![\w/])(?:[SA]/RES/[\dA-Z\-/]+\d(?:[ ]?\(\d{4}\))?)")
 _EN_BILL_RE = re.compile(
-    r"(?<![\w.])(?:H\.[ ]?Res\.?|S\.[ ]?Res\.?|H\.[ ]?Con\.[ ]?Res\.?|S\.[ ]?Con\.[ ]?Res\.?|H\.[ ]?J\.[ ]?Res\.?|"
-    r"S\.[ ]?J\.[ ]?Res\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes)[ ]?\d+\b|\b\d{3}-(?:HRES|SRES|HR|S|HJRES|SJRES|HCONRES)-\d+\b"
+    r"(?<![\w.])(?:H\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Res)\.?|H\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|"
+    r"H\.[ ]?J\.[ ]?(?i:Res)\.?|S\.[ ]?J\.[ ]?(?i:Res)\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes)[ ]?\d+\b|"
+    r"\b\d{3}-(?:HRES|SRES|HR|S|HJRES|SJRES|HCONRES)-\d+\b"
 )
 _EN_ACT_RE = re.compile(
     r"(?<![\w])(?P<title>[A-Z][\w'’.\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z0-9][\w'’.\-]*){0,9})"
@@ -111,7 +112,7 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
                 continue
             key = _ids_key(key_word, ids)
             yield match.start(), match.end(), key
-        elif lower:
+        elif lower and not (match.group("plenum") and re.search(r"\d|lần thứ", match.group("plenum"))):
             continue
         elif match.group("plenum") is not None:
             plenum = match.group("plenum")
