@@ -1,0 +1,182 @@
+"""tui_news.entities: the seed article, the gold-set floor, tricky rules, the JSON-lines CLI, highlighting."""
+
+from __future__ import annotations
+
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tui_news.entities import ENTITIES_VERSION, detect_language, extract, key_matches, normalise_key
+from tui_news.entities.evaluate import load, score
+from tui_news.entities.jsonl import run
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / "eval" / "entities"
+SHARED_SEED = ROOT.parent / "shared" / "seed"
+
+
+def _seed() -> tuple[str, list[dict[str, object]]]:
+    if (SHARED_SEED / "article.txt").exists():
+        text = (SHARED_SEED / "article.txt").read_text(encoding="utf-8")
+        gold = json.loads((SHARED_SEED / "gold.json").read_text(encoding="utf-8"))
+    else:
+        text = (EVAL / "seed_article.txt").read_text(encoding="utf-8")
+        gold = json.loads((EVAL / "seed_gold.json").read_text(encoding="utf-8"))
+    return text, gold["entities"]
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    return [(s.kind, text[s.start : s.end]) for s in extract(text)]
+
+
+def test_seed_article_exact() -> None:
+    text, gold = _seed()
+    got = [(s.start, s.end, s.kind, text[s.start : s.end]) for s in extract(text)]
+    assert got == [(e["start"], e["end"], e["type"], e["text"]) for e in gold]
+
+
+def test_seed_article_nfd_offsets_map_back() -> None:
+    text, gold = _seed()
+    nfd = unicodedata.normalize("NFD", text)
+    got = [unicodedata.normalize("NFC", nfd[s.start : s.end]) for s in extract(nfd)]
+    assert got == [e["text"] for e in gold]
+
+
+# Floors: just under what the gold set scores now; raise them as the rules improve.
+FLOORS = {
+    ("vi", "PERSON"): 0.97,
+    ("vi", "RESOLUTION"): 0.97,
+    ("en", "PERSON"): 0.93,
+    ("en", "RESOLUTION"): 0.97,
+}
+
+
+def test_gold_set_floor() -> None:
+    items = load(EVAL / "gold.jsonl")
+    langs = [item["lang"] for item in items]
+    assert langs.count("vi") >= 30 and langs.count("en") >= 10
+    report = score(items)
+    for key, floor in FLOORS.items():
+        assert report.get(*key).f1 >= floor, (key, report.get(*key))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hội nghị có các đồng chí: Nguyễn Văn Lợi, Ủy viên Trung ương Đảng; Trần Tuệ Hiền, Phó Bí thư.",
+         [("PERSON", "Nguyễn Văn Lợi"), ("PERSON", "Trần Tuệ Hiền")]),
+        ("Ông Tuấn cho biết dự án chậm tiến độ.", [("PERSON", "Tuấn")]),
+        ("Học sinh Trường THPT chuyên Lê Quý Đôn đi qua đường Nguyễn Thái Học.", []),
+        ("Thành phố Hồ Chí Minh và Học viện Chính trị quốc gia Hồ Chí Minh.", []),
+        ("Học tập và làm theo tư tưởng Hồ Chí Minh.", [("PERSON", "Hồ Chí Minh")]),
+        ("Đoàn đại biểu vào Lăng viếng Chủ tịch Hồ Chí Minh.", [("PERSON", "Hồ Chí Minh")]),
+        ("Toàn cảnh hội nghị. (Ảnh: Phạm Thắng)", [("PERSON", "Phạm Thắng")]),
+        ("Tổng Bí thư phát biểu. Ảnh: TTXVN", []),
+        ("Thủ tướng phát biểu. Ảnh: Nhan Sáng/TTXVN", [("PERSON", "Nhan Sáng")]),
+        ("Triển khai Nghị quyết 66 và 68 của Bộ Chính trị.", [("RESOLUTION", "Nghị quyết 66 và 68")]),
+        ("Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 và NQ 57-NQ/TW.",
+         [("RESOLUTION", "Nghị quyết số 57-NQ/TW"), ("RESOLUTION", "NQ 57-NQ/TW")]),
+        ("Theo Nghị định 168/2024/NĐ-CP và Quyết định số 1234/QĐ-TTg.",
+         [("RESOLUTION", "Nghị định 168/2024/NĐ-CP"), ("RESOLUTION", "Quyết định số 1234/QĐ-TTg")]),
+        ("Luật Đất đai năm 2024 có hiệu lực.", [("RESOLUTION", "Luật Đất đai năm 2024")]),
+        ("Luật sửa đổi, bổ sung một số điều của Luật Công đoàn.", [("RESOLUTION", "Luật Công đoàn")]),
+        ("Tiếp tục thực hiện Nghị quyết theo hướng mới; Đề án Trung ương 6; Hội nghị Trung ương 6 khóa XIII.", []),
+        ("Quán triệt Nghị quyết Trung ương 4 (khóa XII) và Nghị quyết Đại hội XIII.",
+         [("RESOLUTION", "Nghị quyết Trung ương 4 (khóa XII)"), ("RESOLUTION", "Nghị quyết Đại hội XIII")]),
+        ("Bác Hồ kính yêu.", [("PERSON", "Bác Hồ")]),
+    ],
+)
+def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Council recalled resolutions 242 and 338 and its resolution 2334.",
+         [("RESOLUTION", "resolutions 242 and 338"), ("RESOLUTION", "resolution 2334")]),
+        ("Security Council resolution 1325 on women.", [("RESOLUTION", "Security Council resolution 1325")]),
+        ("It cited the Council's resolution 1325 again.", [("RESOLUTION", "resolution 1325")]),
+        ("See S/RES/2334 (2016) and H.Res. 24 and the Laken Riley Act.",
+         [("RESOLUTION", "S/RES/2334 (2016)"), ("RESOLUTION", "H.Res. 24"), ("RESOLUTION", "Laken Riley Act")]),
+        ("Rep. Michael T. McCaul said Secretary-General Ban Ki-moon's plan works.",
+         [("PERSON", "Michael T. McCaul"), ("PERSON", "Ban Ki-moon")]),
+        ("General Secretary To Lam met President Joe Biden. Lam said ties were strong.",
+         [("PERSON", "To Lam"), ("PERSON", "Joe Biden"), ("PERSON", "Lam")]),
+        ("The House passed a resolution condemning the attack.", []),
+    ],
+)
+def test_english_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text) == expected
+
+
+def test_keys_shared_and_normalised() -> None:
+    text = "Nghị quyết số 57-NQ/TW được ban hành. NQ 57-NQ/TW và Nghị quyết 57 là một."
+    keys = {s.key for s in extract(text) if s.kind == "RESOLUTION"}
+    assert keys == {"Nghị quyết 57-NQ/TW"}
+    assert normalise_key("RESOLUTION", "57-NQ/TW") == "Nghị quyết 57-NQ/TW"
+    assert key_matches("RESOLUTION", "Nghị quyết 57-NQ/TW", "57-nq/tw")
+    assert key_matches("PERSON", "Trương Thị Mai", "truong thi mai")
+    assert isinstance(ENTITIES_VERSION, int)
+
+
+def test_detect_language() -> None:
+    assert detect_language("Đồng chí Trương Thị Mai phát biểu tại hội nghị.") == "vi"
+    assert detect_language("The Security Council adopted resolution 2334.") == "en"
+
+
+def test_spans_sorted_non_overlapping() -> None:
+    for item in load(EVAL / "gold.jsonl"):
+        got = extract(str(item["text"]))
+        assert all(a.end <= b.start for a, b in zip(got, got[1:], strict=False))
+
+
+def test_jsonl_run() -> None:
+    stdin = io.StringIO(
+        '{"id": 1, "text": "Đồng chí Trương Thị Mai dự họp."}\nnot json\n{"id": "x", "text": 5}\n{"id": 2, "text": ""}\n'
+    )
+    stdout = io.StringIO()
+    assert run(stdin, stdout) == 1
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert lines[0] == {"id": 1, "entities": [{"start": 9, "end": 23, "type": "PERSON", "text": "Trương Thị Mai"}]}
+    assert lines[1]["id"] is None and "error" in lines[1]
+    assert lines[2]["id"] == "x" and "error" in lines[2]
+    assert lines[3] == {"id": 2, "entities": []}
+    assert "Trương" in stdout.getvalue()  # ensure_ascii=False
+
+
+def test_jsonl_all_good_returns_zero() -> None:
+    stdout = io.StringIO()
+    assert run(io.StringIO('{"id": 1, "text": "x"}\n'), stdout) == 0
+
+
+def test_highlight_styles_and_literal_markup() -> None:
+    from rich.console import Console
+
+    from tui_news.ui.highlight import highlight_text
+
+    text = "[bold red]x[/] Trương Thị Mai và Nghị quyết số 57-NQ/TW"
+    rendered = highlight_text(text, extract(text))
+    assert rendered.plain == text
+    styles = {str(span.style) for span in rendered.spans}
+    assert len(styles) == 2
+    console = Console(record=True, width=200)
+    console.print(rendered)
+    assert "[bold red]x[/]" in console.export_text()
+
+
+def test_print_highlighted(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from tui_news.ui.highlight import print_highlighted
+
+    path = tmp_path / "a.txt"
+    path.write_text("Đồng chí Trương Thị Mai nói về Nghị quyết số 57-NQ/TW.", encoding="utf-8")
+    console = Console(record=True, width=120)
+    assert print_highlighted(path, console) == 0
+    out = console.export_text()
+    assert "PERSON" in out and "RESOLUTION" in out
+    assert print_highlighted(tmp_path / "missing.txt", console) == 1
