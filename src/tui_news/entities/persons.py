@@ -314,7 +314,9 @@ class _Finder:
                 i += 1
                 continue
             if accept and self._inside_name_of_thing(tok.start):
-                accept = False
+                titled = False
+                i = j  # the whole name belongs to the street, school or award
+                continue
             if accept:
                 end = toks[j - 1].end
                 if toks[j - 1].dot and len(toks[j - 1].word) == 1:

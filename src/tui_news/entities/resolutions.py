@@ -66,7 +66,7 @@ _EN_BILL_RE = re.compile(
     r"\b\d{3}-(?:HRES|SRES|HR|S|HJRES|SJRES|HCONRES)-\d+\b"
 )
 _EN_ACT_RE = re.compile(
-    r"(?<![\w])(?P<title>[A-Z][\w'’.\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z0-9][\w'’.\-]*){0,9})"
+    r"(?<![\w])(?P<title>[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
     r"[ ]+Act\b(?P<year>[ ]+of[ ]+\d{4})?"
 )
 _EN_LAW_TITLE_RE = re.compile(
