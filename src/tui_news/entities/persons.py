@@ -88,6 +88,8 @@ def _lex() -> dict[str, object]:
     return {
         "titles_vi_lower": frozenset(t.lower() for t in titles_vi),
         "titles_en": titles_en,
+        "title_last_vi": frozenset(t.split()[-1].lower() for t in titles_vi),
+        "title_last_en": frozenset(t.split()[-1] for t in titles_en),
         "index_vi": lexicon.PhraseIndex(entries_vi),
         "index_en": lexicon.PhraseIndex(entries_en),
         "surnames_vi": surnames_vi,
@@ -147,6 +149,12 @@ class _Finder:
         return words[-limit:]
 
     def _title_before(self, pos: int) -> bool:
+        prev = self.text[max(0, pos - 24) : pos].split()
+        if not prev:
+            return False
+        last = prev[-1].lower() if self.lang == "vi" else prev[-1]
+        if last not in self.lex["title_last_vi" if self.lang == "vi" else "title_last_en"]:  # type: ignore[operator]
+            return False
         words = self._words_before(pos, 5, _TITLE_BREAK_RE)
         if not words:
             return False
@@ -251,8 +259,10 @@ class _Finder:
         surnames: frozenset[str] = lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
         given_en: frozenset[str] = lex["given_en"]  # type: ignore[assignment]
         titled = self._title_before(toks[0].start)
-        seen_lexicon = False
         n = len(toks)
+        if n == 1 and not titled and not (vi and toks[0].word in ("Ban", "Bác")):
+            return  # one capitalised word on its own is a name only after a title
+        seen_lexicon = False
         i = 0
         while i < n:
             tok = toks[i]
