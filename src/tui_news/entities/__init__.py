@@ -21,6 +21,7 @@ compares case- and diacritic-insensitively.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from tui_news.entities import persons, resolutions
@@ -64,12 +65,16 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
 def _resolve(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
     """Drop overlaps: resolutions win over persons (a name inside a law's title), then the longer span."""
     found.sort(key=lambda s: (0 if s[2] == RESOLUTION else 1, -(s[1] - s[0]), s[0]))
+    starts: list[int] = []
     taken: list[tuple[int, int, str, str]] = []
     for span in found:
-        if any(span[0] < t[1] and t[0] < span[1] for t in taken):
+        i = bisect.bisect_right(starts, span[0])
+        if i > 0 and taken[i - 1][1] > span[0]:
             continue
-        taken.append(span)
-    taken.sort()
+        if i < len(taken) and taken[i][0] < span[1]:
+            continue
+        starts.insert(i, span[0])
+        taken.insert(i, span)
     return taken
 
 

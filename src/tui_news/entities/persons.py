@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -439,8 +440,10 @@ class _Finder:
         pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(k) for k in known if k not in nonname) + r")(?![\w\-])")
         if pattern.pattern.endswith("(?:)(?![\\w\\-])"):
             return
+        starts = [s for s, _ in taken]
         for m in pattern.finditer(self.text):
-            if any(s <= m.start() < e for s, e in taken):
+            i = bisect.bisect_right(starts, m.start())
+            if i > 0 and taken[i - 1][1] > m.start():
                 continue
             self.spans.append((m.start(), m.end()))
 

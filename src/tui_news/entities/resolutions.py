@@ -67,8 +67,9 @@ _EN_BILL_RE = re.compile(
 )
 _EN_ACT_RE = re.compile(
     r"(?<![\w])(?P<title>[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
-    r"[ ]+Act\b(?P<year>[ ]+of[ ]+\d{4})?"
+    r"[ ]+(?P<act>Act)\b(?P<year>[ ]+of[ ]+\d{4})?"
 )
+_ACT_WORD_RE = re.compile(r"(?<=[ ])Act\b")
 _EN_LAW_TITLE_RE = re.compile(
     r"(?<![\w])(?P<title>(?:[A-Z][a-z]+[ ]+){1,3})Law(?:[ ]+(?:of[ ]+)?\d{4})?\b|"
     r"(?<![\w])Law[ ]+on[ ]+[A-Z][a-z]+(?:[ ]+(?:and[ ]+)?[A-Za-z][a-z]+){0,4}?(?:[ ]+\d{4})?(?=[\s,.;:)]|$)"
@@ -174,8 +175,6 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
         body = match.group("body")
         if body is not None and start > 0 and text[start - 1] in "'’":
             start = match.start("word")
-        elif body is not None and text[match.start() : match.start() + 2] in ("UN",) and False:
-            start = match.start()
         ids = match.group("ids")
         key = " | ".join(_en_res_key(part) for part in re.split(r",\s*and\s+|,\s*|\s+and\s+", ids))
         yield start, match.end(), key
@@ -190,27 +189,34 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), _en_res_key(match.group())
     for match in _EN_BILL_RE.finditer(text):
         yield match.start(), match.end(), _bill_key(match.group())
-    for match in _EN_ACT_RE.finditer(text):
-        title = match.group("title")
-        words = title.split()
-        while words and words[0] in _EN_ACT_SKIP:
-            words.pop(0)
-        if not words or words[0][0].islower():
-            continue
-        start = match.start() + title.index(words[0]) if words[0] != title.split()[0] else match.start()
-        start = match.start("title") + _offset_of_word(title, len(title.split()) - len(words))
-        yield start, match.end(), _spaces(text[start : match.end()])
-    for match in _EN_LAW_TITLE_RE.finditer(text):
-        title = match.group("title")
-        start = match.start()
-        if title is not None:
+    if "Act" in text:
+        for act in _ACT_WORD_RE.finditer(text):
+            lo = max(0, act.start() - 120)
+            match = _EN_ACT_RE.search(text, lo, act.end() + 10)
+            while match is not None and match.end("act") != act.end():
+                match = _EN_ACT_RE.search(text, match.start() + 1, act.end() + 10)
+            if match is None:
+                continue
+            title = match.group("title")
             words = title.split()
-            while words and (words[0] in _EN_LAW_SKIP or words[0] in _EN_ACT_SKIP):
+            while words and words[0] in _EN_ACT_SKIP:
                 words.pop(0)
             if not words:
                 continue
             start = match.start("title") + _offset_of_word(title, len(title.split()) - len(words))
-        yield start, match.end(), _spaces(text[start : match.end()])
+            yield start, match.end(), _spaces(text[start : match.end()])
+    if "Law" in text:
+        for match in _EN_LAW_TITLE_RE.finditer(text):
+            title = match.group("title")
+            start = match.start()
+            if title is not None:
+                words = title.split()
+                while words and (words[0] in _EN_LAW_SKIP or words[0] in _EN_ACT_SKIP):
+                    words.pop(0)
+                if not words:
+                    continue
+                start = match.start("title") + _offset_of_word(title, len(title.split()) - len(words))
+            yield start, match.end(), _spaces(text[start : match.end()])
 
 
 def _offset_of_word(text: str, index: int) -> int:

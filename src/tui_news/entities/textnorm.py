@@ -21,6 +21,9 @@ _VI_LETTERS = re.compile(
 )
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 class Prepared:
     """`text` as NFC with odd spaces folded, and a way back to offsets of the original."""
 
@@ -60,7 +63,7 @@ def fold(text: str) -> str:
 def detect_language(text: str) -> str:
     """"vi" when Vietnamese-only letters are frequent in the first 3,000 characters, else "en"."""
     sample = unicodedata.normalize("NFC", text[:3000])
-    letters = sum(1 for ch in sample if ch.isalpha())
+    letters = len(_LETTER.findall(sample))
     if not letters:
         return "en"
     vi = len(_VI_LETTERS.findall(sample))
