@@ -108,6 +108,45 @@ def _sanitise_charrefs(body: bytes) -> bytes:
     return _CHARREF.sub(_fix_charref, body)
 
 
+DEEP_CHECK_ABOVE = 128 * 1024
+"""Bodies above this are checked for pathological nesting (smaller ones cost little even when hostile)."""
+_DEEP_TAGS = re.compile(rb"(?:<[A-Za-z][\w:.-]{0,40}>\s{0,4}){400}")
+_DEEP_ESCAPED = re.compile(rb"(?:&lt;[A-Za-z][\w:.-]{0,40}&gt;\s{0,4}){400}")
+
+
+def _reject_deep_nesting(body: bytes) -> None:
+    """400 opening tags in a row never happen in a real feed, but cost feedparser ~4 µs a byte (its SAX
+    handler and the sgmllib HTML sanitiser walk every level): a 20 MB body would take minutes. Refuse it.
+    """
+    if len(body) <= DEEP_CHECK_ABOVE:
+        return
+    if _DEEP_TAGS.search(body) or (b"&lt;" in body and _DEEP_ESCAPED.search(body)):
+        raise ParseError("feed could not be parsed (elements nested hundreds of levels deep)")
+
+
+MAX_INTERNAL_SUBSET = 4 * 1024
+"""An internal DTD subset bigger than this is dropped before parsing (quadratic-blowup entities)."""
+
+
+def _drop_big_doctype(body: bytes) -> bytes:
+    """Real feeds declare at most a few small entities; a big internal subset is an expansion attack.
+
+    expat's amplification guard stops the strict parse, but feedparser then falls back to its loose parser,
+    which expands the same entities in Python (seconds per feed). Without the subset, references stay literal.
+    """
+    start = body.find(b"<!DOCTYPE", 0, 4096)
+    if start < 0 or b"<!ENTITY" not in body[start : start + 64 * 1024]:
+        return body
+    m = _INTERNAL_SUBSET.match(body, start)
+    if m is None or m.end() - m.start() <= MAX_INTERNAL_SUBSET:
+        return body
+    return body[: m.start()] + body[m.end() :]
+
+
+_CLOSERS = re.compile(rb"\s*(?:</[\w:.-]{1,40}>\s*){1,4}")
+_ROOT_CLOSERS = ((b"<rdf:RDF", b"</rdf:RDF>"), (b"<rss", b"</channel></rss>"), (b"<feed", b"</feed>"))
+
+
 def _cap_entries(body: bytes, cap: int) -> bytes:
     """Cut a big document after its `cap`-th item, keeping the document's closing tags.
 
@@ -123,8 +162,12 @@ def _cap_entries(body: bytes, cap: int) -> bytes:
         for _ in range(cap):
             pos = body.find(closer, pos + 1)
         end = pos + len(closer)
-        tail_start = body.rfind(closer) + len(closer)
-        return body[:end] + body[tail_start:]
+        tail = body[body.rfind(closer) + len(closer) :]
+        if not _CLOSERS.fullmatch(tail):
+            # a truncated or junk-laden document: close it ourselves so the strict parser still succeeds
+            head = body[:4096]
+            tail = next((close for opener, close in _ROOT_CLOSERS if opener in head), b"")
+        return body[:end] + tail
     return body
 
 
@@ -246,7 +289,7 @@ def _safe_link(raw: str, base: str) -> str | None:
         return None
     if scheme not in ("http", "https") or len(link) > MAX_URL:
         return None
-    return link
+    return scheme + link[len(scheme) :]
 
 
 def _safe_base(url: str) -> str:
@@ -390,7 +433,10 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None) -> FeedDraft:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    body = _cap_entries(_sanitise_charrefs(body), MAX_ENTRIES)
+    if _OPML.search(body[:4096]):
+        raise ParseError(_not_a_feed(body))
+    body = _cap_entries(_drop_big_doctype(_sanitise_charrefs(body)), MAX_ENTRIES)
+    _reject_deep_nesting(body)
     try:
         result = _run_feedparser(body, headers)
     except (re.error, ValueError, OverflowError, UnicodeError, AssertionError, IndexError, KeyError) as first:

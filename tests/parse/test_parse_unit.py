@@ -367,6 +367,43 @@ def test_entry_cap(parse: Parse) -> None:
     assert feed.articles[0].guid == "g0" and feed.articles[-1].guid == f"g{MAX_ENTRIES - 1}"
 
 
+def test_entry_cap_cuts_big_truncated_documents_before_parsing(parse: Parse) -> None:
+    items = "".join(
+        f"<item><title>t{i}</title><guid isPermaLink='false'>g{i}</guid>"
+        f"<description>{'y' * 200}</description></item>"
+        for i in range(MAX_ENTRIES * 2)
+    )
+    body = rss(items).encode()[:-500]  # connection dropped mid-item
+    feed = parse(body)
+    assert len(feed.articles) == MAX_ENTRIES
+    assert feed.warning is None  # closed by us, so the strict parser read it
+
+
+def test_deep_nesting_refused_quickly(parse: Parse) -> None:
+    deep = "<x>" * 50_000 + "</x>" * 50_000
+    with pytest.raises(ParseError, match="nested"):
+        parse(rss(f"<item><title>d</title><guid>g</guid>{deep}</item>"))
+
+
+def test_big_internal_dtd_subset_dropped(parse: Parse) -> None:
+    big = "a" * 50_000
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "{big}">]>'
+        '<rss version="2.0"><channel><title>T</title>'
+        "<item><title>x</title><guid>g</guid><description>"
+        + "&a;" * 2000
+        + "</description></item></channel></rss>"
+    )
+    feed = parse(body)
+    assert len(feed.articles) == 1
+    assert len(feed.articles[0].summary_html or "") < 100_000  # never expanded to 100 MB
+
+
+def test_opml_is_not_a_feed(parse: Parse) -> None:
+    with pytest.raises(ParseError, match="OPML"):
+        parse('<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body/></opml>')
+
+
 def test_gzip_body_without_content_encoding(parse: Parse, fixture_bytes: Read) -> None:
     import gzip
 
