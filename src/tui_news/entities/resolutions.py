@@ -52,9 +52,10 @@ _EN_BODY = (
 _EN_ID = r"(?:[A-Z]/RES/[\dA-Z\-/]+\d|ES-\d+/\d+|S/\d{4}/\d+|No\.[ ]?\d+(?:[/\-][^\W_]+)*|\d+(?:[/\-][^\W_]+)*)"
 _EN_ID_Q = rf"{_EN_ID}(?:[ ]?\((?:\d{{4}}|[IVXLC]+)\))?"
 _EN_RES_RE = re.compile(
-    rf"(?P<body>{_EN_BODY})?(?P<word>[Rr]esolutions?)[ ]+(?:(?:No\.|number|Number)[ ]?)?"
+    rf"(?<![\w])(?P<word>[Rr]esolutions?)[ ]+(?:(?:No\.|number|Number)[ ]?)?"
     rf"(?P<ids>{_EN_ID_Q}(?:(?:,[ ]+|[ ]+and[ ]+|,[ ]+and[ ]+){_EN_ID_Q})*)(?![\w/])"
 )
+_EN_BODY_END_RE = re.compile(rf"(?<![\w'’]){_EN_BODY}$")
 _EN_DOC_RE = re.compile(
     r"(?<![\w])(?P<word>Decree|Directive|Decision|Conclusion|Regulation|Circular|Ordinance|Resolution|Law|Code|"
     r"decree|directive|circular)[ ]+(?:No\.[ ]?|number[ ]+)?(?P<ids>\d+[a-z]?(?:[/\-][^\W_]+)+|\d+\b(?![.,]\d))"
@@ -172,9 +173,9 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, key) for English references."""
     for match in _EN_RES_RE.finditer(text):
         start = match.start()
-        body = match.group("body")
-        if body is not None and start > 0 and text[start - 1] in "'’":
-            start = match.start("word")
+        body = _EN_BODY_END_RE.search(text, max(0, start - 60), start)
+        if body is not None:
+            start = body.start()
         ids = match.group("ids")
         key = " | ".join(_en_res_key(part) for part in re.split(r",\s*and\s+|,\s*|\s+and\s+", ids))
         yield start, match.end(), key
