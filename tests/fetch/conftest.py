@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import shutil
+import ssl
+import subprocess
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -63,11 +66,11 @@ def server(_session_server: HTTPServer) -> HTTPServer:
 
 @pytest.fixture
 async def raw_server() -> AsyncIterator[MakeServer]:
-    """`await raw_server(handler, host="127.0.0.1")` starts a RawServer; all are closed after the test."""
+    """`await raw_server(handler, host=..., tls=...)` starts a RawServer; all are closed after the test."""
     servers: list[RawServer] = []
 
-    async def make(handler: Handler, host: str = "127.0.0.1") -> RawServer:
-        server = RawServer(handler, host)
+    async def make(handler: Handler, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> RawServer:
+        server = RawServer(handler, host, tls)
         await server.start()
         servers.append(server)
         return server
@@ -75,3 +78,22 @@ async def raw_server() -> AsyncIterator[MakeServer]:
     yield make
     for server in servers:
         await server.close()
+
+
+@pytest.fixture(scope="session")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """A server TLS context with a fresh self-signed certificate for 127.0.0.1 (needs the openssl CLI)."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("the openssl command is needed to make a self-signed certificate")
+    where = tmp_path_factory.mktemp("tls")
+    cert, key = where / "cert.pem", where / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context

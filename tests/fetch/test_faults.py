@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 import tracemalloc
 import zlib
@@ -108,8 +109,8 @@ async def test_gzip_bomb_memory_stays_bounded(
 
 
 async def test_brotli_bomb_stops_at_cap_with_bounded_memory(raw_server: MakeServer, fetcher: Fetcher) -> None:
-    bomb = brotli.compress(bytes(200 * MB), quality=5)  # 200 MB in a few hundred bytes
-    assert len(bomb) < 50_000
+    bomb = brotli.compress(bytes(200 * MB), quality=1)  # 200 MB in about 40 KB
+    assert len(bomb) < 100_000
     server = await raw_server(serve_bytes(bomb, {"Content-Encoding": "br"}))
     result, peak = await peak_memory_of(fetcher, server.url())
     assert result.error == "body exceeds the 1 MB size cap"
@@ -298,3 +299,32 @@ async def test_global_bound_across_hosts(raw_server: MakeServer, make_fetcher: M
     results = await asyncio.gather(*(fetcher.fetch(url, NO_CACHE) for url in urls))
     assert all(r.body == b"ok" for r in results)
     assert peaks == {"all": 3, "one": 2, "two": 2}
+
+
+async def test_self_signed_certificate_refused_unless_feed_says_verify_false(
+    raw_server: MakeServer, fetcher: Fetcher, self_signed: ssl.SSLContext
+) -> None:
+    server = await raw_server(serve_bytes(b"<rss/>", {}), tls=self_signed)
+    assert server.url().startswith("https://")
+
+    checked = await fetcher.fetch(server.url(), NO_CACHE)
+    assert checked.error == "TLS error: certificate verify failed (self-signed certificate)"
+    assert checked.status is None
+
+    unchecked = await fetcher.fetch(server.url(), NO_CACHE, verify=False)
+    assert unchecked.error is None
+    assert unchecked.body == b"<rss/>"
+
+    again = await fetcher.fetch(server.url(), NO_CACHE)  # verify=False stayed with that one feed
+    assert again.error == "TLS error: certificate verify failed (self-signed certificate)"
+
+
+async def test_tls_handshake_never_answered_is_a_connect_timeout(
+    raw_server: MakeServer, make_fetcher: MakeFetcher
+) -> None:
+    server = await raw_server(serve_bytes(b"<rss/>", {}))  # plain HTTP: it waits for a request, not a hello
+    fetcher = await make_fetcher(connect_timeout=0.4)
+    started = time.monotonic()
+    result = await fetcher.fetch(server.url().replace("http://", "https://"), NO_CACHE)
+    assert result.error == "timed out after 0.4 s (connect)"
+    assert time.monotonic() - started < 1.5
