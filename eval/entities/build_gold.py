@@ -32,6 +32,19 @@ def parse_block(body: str) -> tuple[str, list[dict[str, object]]]:
     return "".join(out), entities
 
 
+def parse_file(name: str) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
+    src = (HERE / name).read_text(encoding="utf-8")
+    for block in re.split(r"(?m)^=== ", src)[1:]:
+        header, _, body = block.partition("\n")
+        ident, lang, source = (part.strip() for part in header.split("|", 2))
+        text, entities = parse_block(body.rstrip("\n"))
+        for ent in entities:
+            assert text[ent["start"] : ent["end"]] == ent["text"]  # type: ignore[misc]
+        items.append({"id": ident, "lang": lang, "source": source, "text": text, "entities": entities})
+    return items
+
+
 def build() -> list[dict[str, object]]:
     items: list[dict[str, object]] = []
     seed_text = (HERE / "seed_article.txt").read_text(encoding="utf-8")
@@ -40,15 +53,7 @@ def build() -> list[dict[str, object]]:
         {"id": "vi-seed-noichinh", "lang": "vi", "source": seed_gold["source"], "text": seed_text,
          "entities": seed_gold["entities"]}
     )
-    src = (HERE / "gold_src.txt").read_text(encoding="utf-8")
-    blocks = re.split(r"(?m)^=== ", src)[1:]
-    for block in blocks:
-        header, _, body = block.partition("\n")
-        ident, lang, source = (part.strip() for part in header.split("|", 2))
-        text, entities = parse_block(body.rstrip("\n"))
-        for ent in entities:
-            assert text[ent["start"] : ent["end"]] == ent["text"]  # type: ignore[misc]
-        items.append({"id": ident, "lang": lang, "source": source, "text": text, "entities": entities})
+    items.extend(parse_file("gold_src.txt"))
     return items
 
 
@@ -61,6 +66,11 @@ def main() -> None:
     for item in items:
         langs[str(item["lang"])] = langs.get(str(item["lang"]), 0) + 1
     print(f"wrote {len(items)} items: {langs}")
+    heldout = parse_file("heldout_src.txt")
+    with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as fh:
+        for item in heldout:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"wrote {len(heldout)} held-out items")
 
 
 if __name__ == "__main__":
