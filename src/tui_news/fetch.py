@@ -136,8 +136,7 @@ class Fetcher:
         )
 
     def _client_for(self, verify: bool) -> httpx.AsyncClient:
-        if self._client is None:
-            raise RuntimeError("Fetcher.fetch() called outside 'async with Fetcher(...)'")
+        assert self._client is not None
         if verify:
             return self._client
         if self._insecure_client is None:  # no await between check and set: no race
@@ -146,21 +145,31 @@ class Fetcher:
 
     async def fetch(self, url: str, caching: CachingInfo, *, verify: bool = True) -> FetchResult:
         """Fetch one feed. Never raises for network, server or file problems."""
-        client = self._client_for(verify)
+        if self._client is None:
+            raise RuntimeError("Fetcher.fetch() called outside 'async with Fetcher(...)'")
+        text = url.strip()
+        if not text:
+            return FetchResult(url=url, error="empty URL")
         try:
-            parts = urlsplit(url.strip())
+            parts = urlsplit(text)
         except ValueError as e:
             return FetchResult(url=url, error=f"invalid URL: {e}")
         scheme = parts.scheme.lower()
         if scheme in ("http", "https"):
-            return await self._fetch_http(client, url, parts.hostname or "", caching)
+            return await self._fetch_http(self._client_for(verify), url, parts.hostname or "", caching)
         if scheme == "file":
             if parts.netloc not in ("", "localhost"):
-                return FetchResult(url=url, error=f"file URL on another host not supported: {parts.netloc}")
+                return FetchResult(
+                    url=url, error=f"file URL on another host not supported: {_clip(parts.netloc)}"
+                )
             return await self._fetch_file(url, Path(url2pathname(parts.path)))
-        if scheme == "" or (len(scheme) == 1 and os.name == "nt"):  # a plain path (or C:\... on Windows)
-            return await self._fetch_file(url, Path(url.strip()).expanduser())
-        return FetchResult(url=url, error=f"unsupported URL scheme {scheme!r}")
+        if scheme == "" or (len(scheme) == 1 and os.name == "nt"):  # a plain path (or C: on Windows)
+            try:
+                path = Path(text).expanduser()
+            except RuntimeError:  # "~someone" with no such user
+                return FetchResult(url=url, error=f"cannot find the home directory in {_clip(text)}")
+            return await self._fetch_file(url, path)
+        return FetchResult(url=url, error=f"unsupported URL scheme {_clip(scheme, 40)!r}")
 
     # -- HTTP ------------------------------------------------------------------------------------------
 
@@ -189,7 +198,8 @@ class Fetcher:
                 return FetchResult(url=url, error=f"timed out after {_secs(total)} (total)")
             except httpx.TimeoutException as e:
                 return FetchResult(url=url, error=self._timeout_message(e))
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as e:
+                # UnicodeError: idna rejects some host names (a bad "xn--" label) before httpx wraps it
                 return FetchResult(url=url, error=f"invalid URL: {_one_line(e)}")
             except httpx.ConnectError as e:
                 return FetchResult(url=url, error=_connect_message(e, host))
@@ -406,7 +416,7 @@ class _BrotliDecoder:
     def finish(self) -> Iterator[bytes]:
         if self._seen and not self._d.is_finished():
             raise _DecodeError("the br-encoded body is truncated")
-        return iter(())
+        yield from ()
 
 
 class _DecodeError(Exception):
@@ -548,7 +558,7 @@ def _connect_message(e: httpx.ConnectError, host: str) -> str:
         if isinstance(cause, ssl.SSLError):
             return f"TLS error: {_ssl_reason(cause)}"
         if isinstance(cause, socket.gaierror):
-            return f"cannot resolve host {host!r}"
+            return f"cannot resolve host {_clip(host, 100)!r}"
     for cause in _chain(e):
         if isinstance(cause, OSError) and cause.errno is not None:
             return _os_message(cause)
@@ -556,7 +566,7 @@ def _connect_message(e: httpx.ConnectError, host: str) -> str:
     if "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         return f"TLS error: {text}"
     if "Name or service not known" in text or "nodename nor servname" in text:
-        return f"cannot resolve host {host!r}"
+        return f"cannot resolve host {_clip(host, 100)!r}"
     if "Connection refused" in text:
         return "connection refused"
     return f"cannot connect: {text}"

@@ -164,6 +164,23 @@ async def test_truncated_and_garbage_gzip_are_errors(server: HTTPServer, fetcher
     assert junk.status == 200
 
 
+async def test_truncated_and_garbage_brotli_are_errors(server: HTTPServer, fetcher: Fetcher) -> None:
+    packed = brotli.compress(bytes(range(256)) * 400)
+    half = packed[: len(packed) // 2]
+    server.expect_request("/cut").respond_with_data(half, headers={"Content-Encoding": "br"})
+    server.expect_request("/junk").respond_with_data(b"\xff" * 64, headers={"Content-Encoding": "br"})
+    cut = await fetcher.fetch(server.url_for("/cut"), NO_CACHE)
+    assert cut.error == "cannot decode the body: the br-encoded body is truncated"
+    junk = await fetcher.fetch(server.url_for("/junk"), NO_CACHE)
+    assert junk.error is not None and junk.error.startswith("cannot decode the body: bad br data")
+
+
+async def test_empty_body_labelled_gzip_is_empty(server: HTTPServer, fetcher: Fetcher) -> None:
+    server.expect_request("/feed").respond_with_data(b"", headers={"Content-Encoding": "gzip"})
+    result = await fetcher.fetch(server.url_for("/feed"), NO_CACHE)
+    assert (result.error, result.body) == (None, b"")
+
+
 async def test_unknown_content_encoding_is_an_error(server: HTTPServer, fetcher: Fetcher) -> None:
     server.expect_request("/feed").respond_with_data(b"xx", headers={"Content-Encoding": "zstd"})
     result = await fetcher.fetch(server.url_for("/feed"), NO_CACHE)
@@ -257,6 +274,11 @@ async def test_404_and_500_are_readable_errors(server: HTTPServer, fetcher: Fetc
     assert missing.retry_after is None
 
 
-async def test_invalid_http_urls(fetcher: Fetcher) -> None:
-    empty_host = await fetcher.fetch("http:///feed.xml", NO_CACHE)
-    assert empty_host.error is not None and empty_host.error.startswith("invalid URL")
+async def test_invalid_urls_are_errors_not_exceptions(fetcher: Fetcher) -> None:
+    for url in ("http:///feed.xml", "http://[::1", "https://xn--zz.example/", "http://example.com:abc/"):
+        result = await fetcher.fetch(url, NO_CACHE)
+        assert result.error is not None and result.error.startswith("invalid URL: "), (url, result.error)
+    assert (await fetcher.fetch("  ", NO_CACHE)).error == "empty URL"
+    assert (await fetcher.fetch("~nosuchuser9/feed.xml", NO_CACHE)).error == (
+        "cannot find the home directory in ~nosuchuser9/feed.xml"
+    )
