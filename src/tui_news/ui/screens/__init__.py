@@ -1,0 +1,1 @@
+"""Screens: the main three-pane reader, help, and confirmation dialogs."""
