@@ -1,21 +1,226 @@
 """The full-text index, kept in step with `articles` inside the same transaction.
 
-PLACEHOLDER: the search issue replaces this module. Its interface is what the repository calls.
+One contentless FTS5 table (`content=''`: no article text is stored twice), rowid = article id, 8 columns:
+
+    title, author, feed, body            the EXACT form: NFC, case-folded, diacritics kept
+    title_f, author_f, feed_f, body_f    the FOLDED form: marks removed, đ -> d; '' if equal to exact
+
+The forms are computed here in Python (no SQLite tokenizer folds "đ" or handles letters with two marks), and
+the table's tokenizer is `unicode61 remove_diacritics 0`, so it only splits on non-letters. A folded column is
+left empty when folding changes nothing (most English text), which keeps the index small; the search side
+matches folded terms against all eight columns, so nothing is lost.
+
+SQLite 3.40 has no `contentless_delete`, so unindexing an article means replaying the exact values that were
+indexed through the FTS5 'delete' command. They are recomputed from the articles row (deterministic). The
+feed title is the one part that changes under an article's feet, so the title that was indexed is kept per
+article in `search_docs`, together with a digest of all eight values: if the recomputed values ever differ
+(say the HTML-to-text code changed), the delete is skipped rather than corrupting the index, and the index is
+flagged stale until `rebuild` (`tui-news reindex`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from tui_news.text import html_to_text, nfc
+
+FTS_TABLE = "search_fts"
+EXACT_COLUMNS = ("title", "author", "feed", "body")
+FOLDED_COLUMNS = ("title_f", "author_f", "feed_f", "body_f")
+COLUMNS = EXACT_COLUMNS + FOLDED_COLUMNS
+CHUNK = 500
+
+# Combining diacritical marks (the blocks Latin, Greek and Cyrillic use); other scripts' marks are kept.
+_MARK_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+_FOLD_TABLE: dict[int, str | None] = {cp: None for lo, hi in _MARK_RANGES for cp in range(lo, hi + 1)}
+_FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d", ord("Ð"): "d"})
+MARKS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _MARK_RANGES)
+TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
+"""A word as the unicode61 tokenizer sees one: letters and digits, with any combining marks inside."""
+
+_SCHEMA = (
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
+        {', '.join(COLUMNS)}, content = '', tokenize = 'unicode61 remove_diacritics 0')""",
+    # Which articles are in the index, the feed title each was indexed with, and a digest of its values.
+    """CREATE TABLE search_docs (
+        article_id INTEGER PRIMARY KEY,
+        feed       TEXT NOT NULL,
+        digest     INTEGER NOT NULL
+    )""",
+    # The feed title the index last saw per feed: `sync_feed_titles` catches up renames and first titles.
+    """CREATE TABLE search_feeds (
+        feed_id INTEGER PRIMARY KEY,
+        title   TEXT NOT NULL
+    )""",
+    "CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+_TABLES = (FTS_TABLE, "search_docs", "search_feeds", "search_meta")
+
+_ROWS_SQL = """SELECT a.id, a.feed_id, a.title, a.author, coalesce(a.content, a.summary) AS html,
+    coalesce(f.name, f.title, f.url) AS feed_title
+    FROM articles a JOIN feeds f ON f.id = a.feed_id"""
+
+
+# ------------------------------------------------------------------ forms
+def exact_form(text: str | None) -> str:
+    """NFC and case-folded, diacritics kept: what the exact columns hold and accented queries look for."""
+    if not text:
+        return ""
+    return nfc(text).casefold()
+
+
+def folded_form(exact: str) -> str:
+    """The exact form with combining marks removed and đ -> d ("Đảng" -> "dang", "quyết" -> "quyet")."""
+    if exact.isascii():
+        return exact
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", exact).translate(_FOLD_TABLE))
+
+
+def fold(text: str) -> str:
+    """Any text straight to the folded form."""
+    return folded_form(exact_form(text))
+
+
+def document(title: str | None, author: str | None, feed: str | None, html: str | None) -> tuple[str, ...]:
+    """The eight indexed values of one article, in COLUMNS order."""
+    exact = (exact_form(title), exact_form(author), exact_form(feed), exact_form(html_to_text(html)))
+    folded = tuple(f if (f := folded_form(x)) != x else "" for x in exact)
+    return exact + folded
+
+
+def digest(values: Sequence[str]) -> int:
+    h = hashlib.blake2b("\x00".join(values).encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(h.digest(), "big", signed=True)
+
+
+# ------------------------------------------------------------- maintenance
+def _create(conn: sqlite3.Connection) -> None:
+    for statement in _SCHEMA:
+        conn.execute(statement)
+
+
+def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for article_id in ids:
+        batch.append(article_id)
+        if len(batch) >= CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+_INSERT_FTS = f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({_marks(len(COLUMNS) + 1)})"
+_DELETE_FTS = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
+               f"VALUES ('delete', {_marks(len(COLUMNS) + 1)})")
+
+
+def _index_rows(conn: sqlite3.Connection, rows: Iterable[sqlite3.Row]) -> int:
+    fts_rows: list[tuple[object, ...]] = []
+    docs: list[tuple[int, str, int]] = []
+    feeds: dict[int, str] = {}
+    for article_id, feed_id, title, author, html, feed_title in rows:
+        values = document(title, author, feed_title, html)
+        fts_rows.append((article_id, *values))
+        docs.append((article_id, feed_title, digest(values)))
+        feeds.setdefault(feed_id, feed_title)
+    conn.executemany(_INSERT_FTS, fts_rows)
+    conn.executemany("INSERT INTO search_docs (article_id, feed, digest) VALUES (?, ?, ?)", docs)
+    conn.executemany("INSERT OR IGNORE INTO search_feeds (feed_id, title) VALUES (?, ?)", list(feeds.items()))
+    return len(docs)
+
+
+def _index_all(conn: sqlite3.Connection) -> int:
+    count = 0
+    cursor = conn.execute(_ROWS_SQL + " ORDER BY a.id")
+    while batch := cursor.fetchmany(CHUNK):
+        count += _index_rows(conn, batch)
+    return count
 
 
 def migrate(conn: sqlite3.Connection) -> None:
-    """Create the index tables (runs inside the migration's transaction)."""
+    """Create the index tables and index the articles already cached (inside the migration's transaction)."""
+    _create(conn)
+    _index_all(conn)
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Drop the index and build it again from the articles table (inside the caller's transaction)."""
+    for table in _TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    _create(conn)
+    count = _index_all(conn)
+    conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
+    return count
 
 
 def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
     """(Re)index these articles from the `articles` table; call after they were inserted or changed."""
+    for batch in _chunks(article_ids):
+        already = [r[0] for r in conn.execute(
+            f"SELECT article_id FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)]
+        if already:  # the caller did not unindex first: replay what we can
+            unindex_articles(conn, already)
+        rows = conn.execute(f"{_ROWS_SQL} WHERE a.id IN ({_marks(len(batch))})", batch).fetchall()
+        _index_rows(conn, rows)
 
 
 def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
     """Drop these articles from the index; call BEFORE they are deleted or changed."""
+    for batch in _chunks(article_ids):
+        rows = conn.execute(
+            f"""SELECT d.article_id, d.feed, d.digest, a.title, a.author, coalesce(a.content, a.summary), a.id
+                FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id
+                WHERE d.article_id IN ({_marks(len(batch))})""",
+            batch,
+        ).fetchall()
+        deletes = []
+        stale = False
+        for article_id, feed, stored, title, author, html, present in rows:
+            values = document(title, author, feed, html) if present is not None else ()
+            if present is not None and digest(values) == stored:
+                deletes.append((article_id, *values))
+            else:
+                stale = True
+        conn.executemany(_DELETE_FTS, deletes)
+        conn.execute(f"DELETE FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)
+        if stale:
+            conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+
+
+def is_stale(conn: sqlite3.Connection) -> bool:
+    """True when an article could not be unindexed exactly (its text no longer gives what was indexed)."""
+    row = conn.execute("SELECT value FROM search_meta WHERE key = 'stale'").fetchone()
+    return row is not None and row[0] == "1"
+
+
+def renamed_feeds(conn: sqlite3.Connection) -> list[int]:
+    """Feeds whose display title differs from the one their articles were indexed with."""
+    return [r[0] for r in conn.execute(
+        """SELECT f.id FROM feeds f JOIN search_feeds s ON s.feed_id = f.id
+           WHERE s.title IS NOT coalesce(f.name, f.title, f.url)""")]
+
+
+def sync_feed_titles(conn: sqlite3.Connection, feed_ids: Iterable[int]) -> int:
+    """Reindex the articles of these feeds that were indexed under an old feed title. Returns how many."""
+    count = 0
+    for feed_id in feed_ids:
+        row = conn.execute("SELECT coalesce(name, title, url) FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        if row is None:
+            continue
+        ids = [r[0] for r in conn.execute(
+            """SELECT d.article_id FROM search_docs d JOIN articles a ON a.id = d.article_id
+               WHERE a.feed_id = ? AND d.feed != ?""", (feed_id, row[0]))]
+        unindex_articles(conn, ids)
+        index_articles(conn, ids)
+        conn.execute("INSERT OR REPLACE INTO search_feeds (feed_id, title) VALUES (?, ?)", (feed_id, row[0]))
+        count += len(ids)
+    return count
