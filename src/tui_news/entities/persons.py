@@ -113,6 +113,8 @@ _ORG_INNER = frozenset(
 )
 
 
+_ADMIN_ABBR = frozenset({"Q", "P", "H", "X", "TP", "Tp", "TX", "TT", "F"})
+
 # Lower-case words allowed between a title and a name in "Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào X".
 _TITLE_INNER = frozenset("nước tỉnh thành phố huyện xã quận nhân dân hòa hoà chủ nghĩa hội chính phủ trị viện".split())
 
@@ -146,8 +148,8 @@ class _Finder:
                 if len(last) <= 4 or last.endswith((".TS", ".TSKH")):
                     continue
             cut = m.end()
-        words = window[cut:].split()
-        return words[-limit:]
+        words = [w.strip("‘’'\"“”([") for w in window[cut:].split()]
+        return [w for w in words if w][-limit:]
 
     def _title_before(self, pos: int) -> bool:
         prev = self.text[max(0, pos - 24) : pos].split()
@@ -220,8 +222,7 @@ class _Finder:
             if toks:
                 self._read_run(toks)
         self._credits()
-        if self.lang == "en":
-            self._propagate_en()
+        self._propagate()
         return self.spans
 
     def _tokens(self, start: int, end: int) -> list[_Tok]:
@@ -257,6 +258,8 @@ class _Finder:
     def _read_run(self, toks: list[_Tok]) -> None:
         lex = self.lex
         vi = self.lang == "vi"
+        if vi and toks[0].dot and toks[0].word in _ADMIN_ABBR and len(toks) > 1 and toks[1].start == toks[0].end + 1:
+            return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
         surnames: frozenset[str] = lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
         given_en: frozenset[str] = lex["given_en"]  # type: ignore[assignment]
         titled = self._title_before(toks[0].start)
@@ -264,6 +267,7 @@ class _Finder:
         if n == 1 and not titled and not (vi and toks[0].word in ("Ban", "Bác")):
             return  # one capitalised word on its own is a name only after a title
         seen_lexicon = False
+        after_place = False
         i = 0
         while i < n:
             tok = toks[i]
@@ -293,6 +297,7 @@ class _Finder:
                 else:
                     titled = False
                 seen_lexicon = True
+                after_place = category == "place"
                 i = j
                 continue
             if self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
@@ -302,6 +307,7 @@ class _Finder:
             j = self._extend(toks, i)
             count = j - i
             first = tok.word
+            was_after_place, after_place = after_place, False
             accept = False
             if vi:
                 if first in surnames and count >= 2:
@@ -310,6 +316,10 @@ class _Finder:
                     accept = True
                 elif seen_lexicon and count >= 2 and self._title_in_clause(toks[0].start):
                     accept = True
+                elif was_after_place and count >= 2 and all(t.word.isascii() for t in toks[i:j]):
+                    accept = True  # "Tòa án tối cao Philippines Antonio Carpio": a foreign name after a country
+                elif count >= 2 and first in given_en and all(t.word.isascii() for t in toks[i:j]):
+                    accept = True
             else:
                 if titled:
                     accept = True
@@ -317,7 +327,7 @@ class _Finder:
                     accept = True
                 elif count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end):
                     accept = True
-                elif count >= 2 and self._plain_name(toks[i:j]):
+                elif count >= 2 and self._plain_name(toks[i:j]) and not (j < n and self._phrase_at(toks, j)):
                     accept = True
             if accept and titled and not vi and count >= 2 and first not in given_en and (
                 toks[i + 1].word in given_en
@@ -426,26 +436,46 @@ class _Finder:
             pos += len(word) + 1
         return True
 
-    # --- English: later mentions by surname ----------------------------------------------------------------
-    def _propagate_en(self) -> None:
+    # --- later mentions by the given name (Vietnamese) or the surname (English) ---------------------------
+    def _propagate(self) -> None:
+        vi = self.lang == "vi"
+        surnames: frozenset[str] = self.lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
+        nonname: frozenset[str] = self.lex["nonname_vi" if vi else "nonname_en"]  # type: ignore[assignment]
+        places: frozenset[str] = self.lex["places"]  # type: ignore[assignment]
         known: set[str] = set()
         for start, end in self.spans:
             words = self.text[start:end].split()
-            if len(words) >= 2:
-                known.add(words[-1].rstrip("."))
+            if len(words) >= 2 and (not vi or words[0] in surnames):
+                last = words[-1].rstrip(".")
+                if len(last) > 1 and last not in nonname and last not in places:
+                    known.add(last)
         if not known:
             return
         taken = sorted(self.spans)
-        nonname: frozenset[str] = self.lex["nonname_en"]  # type: ignore[assignment]
-        pattern = re.compile(r"(?<![\w\-])(?:" + "|".join(re.escape(k) for k in known if k not in nonname) + r")(?![\w\-])")
-        if pattern.pattern.endswith("(?:)(?![\\w\\-])"):
-            return
         starts = [s for s, _ in taken]
+        pattern = re.compile(r"(?<![\w\-.])(?:" + "|".join(re.escape(k) for k in sorted(known)) + r")(?![\w\-])")
         for m in pattern.finditer(self.text):
             i = bisect.bisect_right(starts, m.start())
             if i > 0 and taken[i - 1][1] > m.start():
                 continue
+            hit = self.index.match(self.text, m.start(), m.group())
+            if hit is not None and len(hit[0]) > len(m.group()):
+                continue  # "Chính phủ", not the "Chính" of Phạm Minh Chính
+            if vi and not self._standalone(m.start(), m.end()):
+                continue
             self.spans.append((m.start(), m.end()))
+
+    def _standalone(self, start: int, end: int) -> bool:
+        """A Vietnamese given name on its own: no capitalised word glued before or after, not an address."""
+        before = self.text[max(0, start - 30) : start]
+        after = self.text[end : end + 3]
+        if re.search(r"[^\W\d_][ ]$", before):
+            prev = before.split()[-1]
+            if prev[0].isupper():
+                return False
+        if re.match(r"[ ]\w", after) and after[1].isupper():
+            return False
+        return not self._inside_name_of_thing(start)
 
 
 def find(text: str, lang: str) -> Iterator[tuple[int, int]]:
