@@ -51,7 +51,8 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
     if lang == "vi":
         # English references inside Vietnamese text are rare; UN resolutions are written "Nghị quyết 2334".
         pass
-    for start, end in persons.find(work, lang):
+    blocked = [(start, end) for start, end, _, _ in found]
+    for start, end in persons.find(work, lang, blocked):
         found.append((start, end, PERSON, " ".join(work[start:end].split())))
     spans = _resolve(found)
     spans = _share_resolution_keys(spans)

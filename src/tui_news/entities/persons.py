@@ -49,7 +49,7 @@ _ORG_TAIL_EN = {
     "Square", "Park", "Island", "Islands", "Sea", "River", "Lake", "Mountain", "Mountains", "Valley", "Region",
     "Coast", "Airport", "Port", "Station", "Tower", "Hall", "Palace", "Museum", "Temple", "Pagoda", "Church",
     "Mausoleum", "Gallery", "Library", "Stadium", "Square", "Convention", "Treaty", "Charter", "Declaration",
-    "Policy", "Strategy", "Report", "Project", "Fund", "Index", "Exchange", "Market", "Holdings", "Ltd", "Co",
+    "Policy", "Strategy", "Account", "Accounts", "Muslims", "Christians", "Buddhists", "Catholics", "Report", "Project", "Fund", "Index", "Exchange", "Market", "Holdings", "Ltd", "Co",
     "Corporation", "Bureau", "Service", "Services", "Authority", "Board", "Team", "Club", "Alliance", "Front",
     "Movement", "Network", "Press", "Radio", "Television", "TV", "Journal", "Magazine", "Review", "Herald",
     "Tribune", "Daily", "Week", "Month", "Year", "War", "Revolution", "Campaign", "Offensive", "Operation",
@@ -128,7 +128,9 @@ class _Tok:
 
 
 class _Finder:
-    def __init__(self, text: str, lang: str) -> None:
+    def __init__(self, text: str, lang: str, blocked: list[tuple[int, int]] | None = None) -> None:
+        self.blocked = sorted(blocked or [])
+        self.blocked_starts = [b[0] for b in self.blocked]
         self.text = text
         self.lang = lang
         self.lex = _lex()
@@ -155,7 +157,8 @@ class _Finder:
         prev = self.text[max(0, pos - 24) : pos].split()
         if not prev:
             return False
-        last = prev[-1].lower() if self.lang == "vi" else prev[-1]
+        last = prev[-1].lstrip("‘’'\"“”([")
+        last = last.lower() if self.lang == "vi" else last
         if last not in self.lex["title_last_vi" if self.lang == "vi" else "title_last_en"]:  # type: ignore[operator]
             return False
         words = self._words_before(pos, 5, _TITLE_BREAK_RE)
@@ -222,8 +225,16 @@ class _Finder:
             if toks:
                 self._read_run(toks)
         self._credits()
+        if self.blocked:
+            self.spans = [sp for sp in self.spans if not self._is_blocked(sp[0], sp[1])]
         self._propagate()
         return self.spans
+
+    def _is_blocked(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.blocked_starts, start)
+        if i > 0 and self.blocked[i - 1][1] > start:
+            return True
+        return i < len(self.blocked) and self.blocked[i][0] < end
 
     def _tokens(self, start: int, end: int) -> list[_Tok]:
         text = self.text
@@ -478,5 +489,6 @@ class _Finder:
         return not self._inside_name_of_thing(start)
 
 
-def find(text: str, lang: str) -> Iterator[tuple[int, int]]:
-    yield from _Finder(text, lang).run()
+def find(text: str, lang: str, blocked: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) of person names; `blocked` ranges (resolutions already found) hold no names."""
+    yield from _Finder(text, lang, blocked).run()

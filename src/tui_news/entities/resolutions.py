@@ -11,7 +11,7 @@ _S = r"[ \u00a0]+"  # one or more blanks inside a reference
 _UP = "A-ZÀ-ÝĂĐĨŨƠƯẠ-Ỹ"
 
 # Identifier codes: "57", "18-NQ/TW", "168/2024/NĐ-CP", "1234/QĐ-TTg", "01/2024/TT-BLĐTBXH".
-_CODE = r"\d+[a-z]?(?:[/\-][^\W_]+)*(?<![/\-])"
+_CODE = r"\d+[a-z]?(?:[ ]-[ ][A-ZĐ]{2,}(?=/))?(?:[/\-][^\W_]+)*(?<![/\-])"
 _STRONG_CODE = r"\d+[a-z]?(?:[/\-][^\W_]+)+"
 _ROMAN = r"[IVXLC]+\b"
 _ORDINAL_VI = r"(?:\d+|nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:[ ](?:một|hai|ba|bốn|lăm|năm))?)"
@@ -49,7 +49,7 @@ _EN_BODY = (
     r"(?:(?:United Nations|UN|U\.N\.)[ ]+)?(?:Security Council|General Assembly|Human Rights Council|UNSC|UNGA)"
     r"(?:[ ]+\(UNSC\))?[ ]+"
 )
-_EN_ID = r"(?:[A-Z]/RES/[\dA-Z\-/]+\d|ES-\d+/\d+|S/\d{4}/\d+|No\.[ ]?\d+(?:[/\-][^\W_]+)*|\d+(?:[/\-][^\W_]+)*)"
+_EN_ID = r"(?:[A-Z]{1,2}/(?:RES/)?[\dA-Z][\dA-Z./\-]*\d|ES-\d+/\d+|No\.[ ]?\d+(?:[/\-][^\W_]+)*|\d+(?:[/\-][^\W_]+)*)"
 _EN_ID_Q = rf"{_EN_ID}(?:[ ]?\((?:\d{{4}}|[IVXLC]+)\))?"
 _EN_RES_RE = re.compile(
     rf"(?<![\w])(?P<word>[Rr]esolutions?)[ ]+(?:(?:No\.|number|Number)[ ]?)?"
@@ -57,17 +57,17 @@ _EN_RES_RE = re.compile(
 )
 _EN_BODY_END_RE = re.compile(rf"(?<![\w'’]){_EN_BODY}$")
 _EN_DOC_RE = re.compile(
-    r"(?<![\w])(?P<word>Decree|Directive|Decision|Conclusion|Regulation|Circular|Ordinance|Resolution|Law|Code|"
+    r"(?<![\w])(?P<word>Public Law|Pub\. L\.|Decree|Directive|Decision|Conclusion|Regulation|Circular|Ordinance|Resolution|Law|Code|"
     r"decree|directive|circular)[ ]+(?:No\.[ ]?|number[ ]+)?(?P<ids>\d+[a-z]?(?:[/\-][^\W_]+)+|\d+\b(?![.,]\d))"
 )
 _EN_SYMBOL_RE = re.compile(r"(?<![\w/])(?:[SA]/RES/[\dA-Z\-/]+\d(?:[ ]?\(\d{4}\))?)")
 _EN_BILL_RE = re.compile(
     r"(?<![\w.])(?:H\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Res)\.?|H\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|"
-    r"H\.[ ]?J\.[ ]?(?i:Res)\.?|S\.[ ]?J\.[ ]?(?i:Res)\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes)[ ]?\d+\b|"
+    r"H\.[ ]?J\.[ ]?(?i:Res)\.?|S\.[ ]?J\.[ ]?(?i:Res)\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes|HR|S\.)[ ]?\d+\b|(?<=\()S[ ]\d+(?=\))|"
     r"\b\d{3}-(?:HRES|SRES|HR|S|HJRES|SJRES|HCONRES)-\d+\b"
 )
 _EN_ACT_RE = re.compile(
-    r"(?<![\w])(?P<title>[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
+    r"(?<![\w])(?P<title>(?:(?:(?<=^)|(?<=\n))\d+[ ]+)?[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
     r"[ ]+(?P<act>Act)\b(?P<year>[ ]+of[ ]+\d{4})?"
 )
 _ACT_WORD_RE = re.compile(r"(?<=[ ])Act\b")
