@@ -30,6 +30,7 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from tui_news.errors import ParseError
+from tui_news.fastparse import read_fast
 from tui_news.jsonfeed import EntryDraft, FeedDraft, looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
 from tui_news.text import MAX_HTML, clean_line, clean_text
@@ -429,13 +430,17 @@ def _xml_entry(entry: Any) -> EntryDraft:
     )
 
 
-def _parse_xml(body: bytes, *, url: str, content_type: str | None) -> FeedDraft:
+def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = True) -> FeedDraft:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
     if _OPML.search(body[:4096]):
         raise ParseError(_not_a_feed(body))
     body = _cap_entries(_drop_big_doctype(_sanitise_charrefs(body)), MAX_ENTRIES)
+    if fast:  # expat in C: deep nesting costs it nothing, so the check below is only for feedparser
+        draft = read_fast(body, content_type, url)
+        if draft is not None:
+            return draft
     _reject_deep_nesting(body)
     try:
         result = _run_feedparser(body, headers)
