@@ -16,7 +16,7 @@ from tui_news import entities
 from tui_news.errors import SearchQueryError, StoreError
 from tui_news.models import SearchHit
 from tui_news.search.query import Filter, Query, Term, parse_query
-from tui_news.search.snippet import lead, snippet
+from tui_news.search.snippet import best
 from tui_news.store import fts
 from tui_news.store.db import BUSY_TIMEOUT_MS, translate, wrap_errors
 from tui_news.store.repo import Repository
@@ -153,10 +153,8 @@ def hits(repo: Repository, ids: list[int], terms: tuple[Term, ...]) -> list[Sear
         _id, link, html = rows[summary.id]
         text = html_to_text(html)
         title = nfc(summary.title)
-        found = snippet(text, terms) or snippet(title, terms)
-        if found is None:
-            found = (lead(text or title), ())
-        out.append(SearchHit(summary, link, found[0], found[1]))
+        shown, spans = best(text, title, terms)
+        out.append(SearchHit(summary, link, shown, spans))
     return out
 
 

@@ -103,6 +103,18 @@ def snippet(text: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, 
     return prefix + body + suffix, spans
 
 
+def best(text: str, title: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, tuple[Span, ...]]:
+    """The snippet of an article: from its text, or from its title when the title matches more of the terms
+    than the text does (or the text matches none); the start of the text when neither matches."""
+    in_text = {m[2] for m in find_matches(text, terms)}
+    in_title = {m[2] for m in find_matches(title, terms)}
+    if in_title and len(in_title) > len(in_text):
+        found = snippet(title, terms, width)
+    else:
+        found = snippet(text, terms, width)
+    return found or (lead(text or title, width), ())
+
+
 def lead(text: str, width: int = WIDTH) -> str:
     """The start of a text, cut at a word boundary (hits that matched elsewhere, filter-only queries)."""
     if len(text) <= width:
