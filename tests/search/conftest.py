@@ -17,7 +17,8 @@ VI_URL = "https://vi.example/rss"
 EN_URL = "https://en.example/rss"
 
 
-def art(guid: str, title: str, body: str = "", *, days_ago: float = 1, author: str | None = None) -> ParsedArticle:
+def art(guid: str, title: str, body: str = "", *, days_ago: float = 1,
+        author: str | None = None) -> ParsedArticle:
     return ParsedArticle(guid=guid, title=title, author=author, link=f"https://example.org/{guid}",
                          published=NOW - timedelta(days=days_ago), updated=None, summary_html=None,
                          content_html=f"<p>{body}</p>" if body else None)

@@ -43,8 +43,8 @@ def corpus(cache: Cache) -> Cache:
         art("e1", "Security Council adopts resolution 2334",
             "The Security Council adopted resolution 2334 on Tuesday, officials said.", author="Jane Roe"),
         art("e2", "Elections in Europe", "Voters went to the polls as the government reported high turnout."),
-        art("e3", "Climate summit opens", "Leaders at the climate summit discussed the security of energy supplies.",
-            days_ago=10),
+        art("e3", "Climate summit opens",
+            "Leaders at the climate summit discussed the security of energy supplies.", days_ago=10),
         title="World Wire",
     )
     return cache
@@ -210,8 +210,8 @@ def test_empty_query_gives_nothing(corpus: Cache) -> None:
 
 # --------------------------------------------------------------- snippets
 def test_snippet_offsets_point_into_the_original_text(corpus: Cache) -> None:
-    for query in ("dang bo hai phong", "nghi quyet 57", "57-NQ/TW", "quyet dinh", "security council", "secur*",
-                  "đang", "168/2024/NĐ-CP"):
+    for query in ("dang bo hai phong", "nghi quyet 57", "57-NQ/TW", "quyet dinh", "security council",
+                  "secur*", "đang", "168/2024/NĐ-CP"):
         for hit in search(corpus.repo, query, now=NOW):
             assert len(hit.snippet) <= 202
             for span in hit.highlights:
