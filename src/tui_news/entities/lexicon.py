@@ -47,6 +47,12 @@ class PhraseIndex:
             self.by_first.setdefault(first, []).append((phrase, category))
         for items in self.by_first.values():
             items.sort(key=lambda item: -len(item[0]))
+        self.folded: dict[str, list[tuple[str, str]]] = {}
+        for phrase, category in entries.items():
+            if " " in phrase and category in ("org", "place"):
+                self.folded.setdefault(phrase.split()[0], []).append((phrase.lower(), category))
+        for items in self.folded.values():
+            items.sort(key=lambda item: -len(item[0]))
 
     def match(self, text: str, pos: int, first: str) -> tuple[str, str] | None:
         """The longest phrase starting at `pos` (whose first word is `first`), ending at a word boundary."""
@@ -57,4 +63,15 @@ class PhraseIndex:
             end = pos + len(phrase)
             if text.startswith(phrase, pos) and (end >= len(text) or not text[end].isalnum()):
                 return phrase, category
+        return None
+
+    def match_folded(self, text: str, pos: int, first: str) -> tuple[str, str] | None:
+        """Like `match` for organisation and place phrases, ignoring case after the first word ("Văn Phòng")."""
+        items = self.folded.get(first)
+        if not items:
+            return None
+        for phrase, category in items:
+            end = pos + len(phrase)
+            if text[pos:end].lower() == phrase and (end >= len(text) or not text[end].isalnum()):
+                return text[pos:end], category
         return None

@@ -250,6 +250,8 @@ class _Finder:
         hit = self.index.match(self.text, tok.start, tok.word)
         if hit is None and tok.dot:
             hit = self.index.match(self.text, tok.start, tok.word + ".")
+        if hit is None and i + 1 < len(toks):
+            hit = self.index.match_folded(self.text, tok.start, tok.word)
         if hit is None:
             return None
         phrase, category = hit
@@ -290,7 +292,9 @@ class _Finder:
                 titled = False
                 i = hit[0]
                 continue
-            if hit is not None and tok.word in surnames and i + 1 < n and hit[0] - i == 1 and hit[1] != "title":
+            if hit is not None and (tok.word in surnames or (not vi and tok.word in given_en)) and i + 1 < n and (
+                hit[0] - i == 1 and hit[1] != "title"
+            ):
                 nxt = self._phrase_at(toks, i + 1)
                 if nxt is None and not self._is_acronym(toks[i + 1]):
                     hit = None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
@@ -371,6 +375,8 @@ class _Finder:
             if self._is_acronym(tok):
                 break
             hit = self._phrase_at(toks, j)
+            if hit is not None and hit[1] == "title" and self.lang == "en" and hit[0] == len(toks) and j - i == 1:
+                hit = None  # "Rep. Dan Bishop": a surname that is also a title word, at the end of the name
             if hit is not None and hit[1] != "place":
                 break
             if j - i >= 3 and tok.word in self.lex["surnames_vi" if self.lang == "vi" else "surnames_en"] and (  # type: ignore[operator]
@@ -472,7 +478,7 @@ class _Finder:
             hit = self.index.match(self.text, m.start(), m.group())
             if hit is not None and len(hit[0]) > len(m.group()):
                 continue  # "Chính phủ", not the "Chính" of Phạm Minh Chính
-            if vi and not self._standalone(m.start(), m.end()):
+            if not self._standalone(m.start(), m.end()):
                 continue
             self.spans.append((m.start(), m.end()))
 

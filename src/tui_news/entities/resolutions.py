@@ -82,6 +82,9 @@ _EN_ACT_SKIP = {
 _EN_LAW_SKIP = {"International", "Martial", "Sharia", "Common", "Federal", "State", "The", "This", "Criminal"}
 
 
+_DOC_FIRST = frozenset({"nghị", "thông", "quyết", "chỉ", "kết", "luật", "bộ", "pháp", "quy", "hiến", "các", "những"})
+
+
 def _law_stops() -> frozenset[str]:
     return lexicon.phrases("law_stop_vi.txt")
 
@@ -157,6 +160,13 @@ def _law_title_end(text: str, pos: int, stops: frozenset[str]) -> int | None:
         comma, nxt = m.group(1), m.group(2)
         if comma and nxt != "chống":
             break
+        if nxt == "và":
+            after = re.match(r"[ ]+và[ ]+([^\W\d_]+)", text[end : end + 40])
+            if after is None or after.group(1) in stops or after.group(1).lower() in _DOC_FIRST:
+                break
+            end += after.end()
+            count += 2
+            continue
         if nxt in stops or nxt in ("sửa", "quy") or (nxt[0].isupper() and nxt in ("Nghị", "Luật", "Quyết", "Kết")):
             break
         end += m.end()
