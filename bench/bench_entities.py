@@ -1,4 +1,6 @@
-"""Speed of tui_news.entities.extract in ms per 1,000 characters, on one core (CPU time of this process, so other load on the machine does not count).
+"""Speed of tui_news.entities.extract in ms per 1,000 characters, on one core.
+
+Times are CPU time of this process, so other load on the machine does not count.
 
     uv run python bench/bench_entities.py
 
@@ -30,7 +32,9 @@ def per_kchar(text: str, seconds: float = 2.0) -> float:
 
 def main() -> None:
     short = (EVAL / "seed_article.txt").read_text(encoding="utf-8")
-    texts = [json.loads(line)["text"] for line in (EVAL / "gold.jsonl").read_text(encoding="utf-8").splitlines()]
+    texts = [
+        json.loads(line)["text"] for line in (EVAL / "gold.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     vi = [t for t in texts if any(ch in t for ch in "ăđơư")]
     long_text = ""
     while len(long_text) < 50_000:

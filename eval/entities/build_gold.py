@@ -24,7 +24,9 @@ def parse_block(body: str) -> tuple[str, list[dict[str, object]]]:
         out.append(plain)
         length += len(plain)
         inner = m.group(2)
-        entities.append({"start": length, "end": length + len(inner), "type": _KIND[m.group(1)], "text": inner})
+        entities.append(
+            {"start": length, "end": length + len(inner), "type": _KIND[m.group(1)], "text": inner}
+        )
         out.append(inner)
         length += len(inner)
         pos = m.end()
@@ -50,8 +52,13 @@ def build() -> list[dict[str, object]]:
     seed_text = (HERE / "seed_article.txt").read_text(encoding="utf-8")
     seed_gold = json.loads((HERE / "seed_gold.json").read_text(encoding="utf-8"))
     items.append(
-        {"id": "vi-seed-noichinh", "lang": "vi", "source": seed_gold["source"], "text": seed_text,
-         "entities": seed_gold["entities"]}
+        {
+            "id": "vi-seed-noichinh",
+            "lang": "vi",
+            "source": seed_gold["source"],
+            "text": seed_text,
+            "entities": seed_gold["entities"],
+        }
     )
     items.extend(parse_file("gold_src.txt"))
     return items

@@ -1,6 +1,6 @@
 """Score tui_news.entities on the gold set: exact-span P/R/F1 per type and language.
 
-    uv run python eval/entities/score.py [--verbose] [gold.jsonl]
+uv run python eval/entities/score.py [--verbose] [gold.jsonl]
 """
 
 from __future__ import annotations

@@ -66,8 +66,10 @@ def test_gold_set_floor() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Hội nghị có các đồng chí: Nguyễn Văn Lợi, Ủy viên Trung ương Đảng; Trần Tuệ Hiền, Phó Bí thư.",
-         [("PERSON", "Nguyễn Văn Lợi"), ("PERSON", "Trần Tuệ Hiền")]),
+        (
+            "Hội nghị có các đồng chí: Nguyễn Văn Lợi, Ủy viên Trung ương Đảng; Trần Tuệ Hiền, Phó Bí thư.",
+            [("PERSON", "Nguyễn Văn Lợi"), ("PERSON", "Trần Tuệ Hiền")],
+        ),
         ("Ông Tuấn cho biết dự án chậm tiến độ.", [("PERSON", "Tuấn")]),
         ("Học sinh Trường THPT chuyên Lê Quý Đôn đi qua đường Nguyễn Thái Học.", []),
         ("Thành phố Hồ Chí Minh và Học viện Chính trị quốc gia Hồ Chí Minh.", []),
@@ -77,15 +79,25 @@ def test_gold_set_floor() -> None:
         ("Tổng Bí thư phát biểu. Ảnh: TTXVN", []),
         ("Thủ tướng phát biểu. Ảnh: Nhan Sáng/TTXVN", [("PERSON", "Nhan Sáng")]),
         ("Triển khai Nghị quyết 66 và 68 của Bộ Chính trị.", [("RESOLUTION", "Nghị quyết 66 và 68")]),
-        ("Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 và NQ 57-NQ/TW.",
-         [("RESOLUTION", "Nghị quyết số 57-NQ/TW"), ("RESOLUTION", "NQ 57-NQ/TW")]),
-        ("Theo Nghị định 168/2024/NĐ-CP và Quyết định số 1234/QĐ-TTg.",
-         [("RESOLUTION", "Nghị định 168/2024/NĐ-CP"), ("RESOLUTION", "Quyết định số 1234/QĐ-TTg")]),
+        (
+            "Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 và NQ 57-NQ/TW.",
+            [("RESOLUTION", "Nghị quyết số 57-NQ/TW"), ("RESOLUTION", "NQ 57-NQ/TW")],
+        ),
+        (
+            "Theo Nghị định 168/2024/NĐ-CP và Quyết định số 1234/QĐ-TTg.",
+            [("RESOLUTION", "Nghị định 168/2024/NĐ-CP"), ("RESOLUTION", "Quyết định số 1234/QĐ-TTg")],
+        ),
         ("Luật Đất đai năm 2024 có hiệu lực.", [("RESOLUTION", "Luật Đất đai năm 2024")]),
         ("Luật sửa đổi, bổ sung một số điều của Luật Công đoàn.", [("RESOLUTION", "Luật Công đoàn")]),
-        ("Tiếp tục thực hiện Nghị quyết theo hướng mới; Đề án Trung ương 6; Hội nghị Trung ương 6 khóa XIII.", []),
-        ("Quán triệt Nghị quyết Trung ương 4 (khóa XII) và Nghị quyết Đại hội XIII.",
-         [("RESOLUTION", "Nghị quyết Trung ương 4 (khóa XII)"), ("RESOLUTION", "Nghị quyết Đại hội XIII")]),
+        (
+            "Tiếp tục thực hiện Nghị quyết theo hướng mới; Đề án Trung ương 6; "
+            "Hội nghị Trung ương 6 khóa XIII.",
+            [],
+        ),
+        (
+            "Quán triệt Nghị quyết Trung ương 4 (khóa XII) và Nghị quyết Đại hội XIII.",
+            [("RESOLUTION", "Nghị quyết Trung ương 4 (khóa XII)"), ("RESOLUTION", "Nghị quyết Đại hội XIII")],
+        ),
         ("Bác Hồ kính yêu.", [("PERSON", "Bác Hồ")]),
     ],
 )
@@ -96,16 +108,28 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The Council recalled resolutions 242 and 338 and its resolution 2334.",
-         [("RESOLUTION", "resolutions 242 and 338"), ("RESOLUTION", "resolution 2334")]),
+        (
+            "The Council recalled resolutions 242 and 338 and its resolution 2334.",
+            [("RESOLUTION", "resolutions 242 and 338"), ("RESOLUTION", "resolution 2334")],
+        ),
         ("Security Council resolution 1325 on women.", [("RESOLUTION", "Security Council resolution 1325")]),
         ("It cited the Council's resolution 1325 again.", [("RESOLUTION", "resolution 1325")]),
-        ("See S/RES/2334 (2016) and H.Res. 24 and the Laken Riley Act.",
-         [("RESOLUTION", "S/RES/2334 (2016)"), ("RESOLUTION", "H.Res. 24"), ("RESOLUTION", "Laken Riley Act")]),
-        ("Rep. Michael T. McCaul said Secretary-General Ban Ki-moon's plan works.",
-         [("PERSON", "Michael T. McCaul"), ("PERSON", "Ban Ki-moon")]),
-        ("General Secretary To Lam met President Joe Biden. Lam said ties were strong.",
-         [("PERSON", "To Lam"), ("PERSON", "Joe Biden"), ("PERSON", "Lam")]),
+        (
+            "See S/RES/2334 (2016) and H.Res. 24 and the Laken Riley Act.",
+            [
+                ("RESOLUTION", "S/RES/2334 (2016)"),
+                ("RESOLUTION", "H.Res. 24"),
+                ("RESOLUTION", "Laken Riley Act"),
+            ],
+        ),
+        (
+            "Rep. Michael T. McCaul said Secretary-General Ban Ki-moon's plan works.",
+            [("PERSON", "Michael T. McCaul"), ("PERSON", "Ban Ki-moon")],
+        ),
+        (
+            "General Secretary To Lam met President Joe Biden. Lam said ties were strong.",
+            [("PERSON", "To Lam"), ("PERSON", "Joe Biden"), ("PERSON", "Lam")],
+        ),
         ("The House passed a resolution condemning the attack.", []),
     ],
 )
@@ -136,12 +160,16 @@ def test_spans_sorted_non_overlapping() -> None:
 
 def test_jsonl_run() -> None:
     stdin = io.StringIO(
-        '{"id": 1, "text": "Đồng chí Trương Thị Mai dự họp."}\nnot json\n{"id": "x", "text": 5}\n{"id": 2, "text": ""}\n'
+        '{"id": 1, "text": "Đồng chí Trương Thị Mai dự họp."}\nnot json\n'
+        '{"id": "x", "text": 5}\n{"id": 2, "text": ""}\n'
     )
     stdout = io.StringIO()
     assert run(stdin, stdout) == 1
     lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
-    assert lines[0] == {"id": 1, "entities": [{"start": 9, "end": 23, "type": "PERSON", "text": "Trương Thị Mai"}]}
+    assert lines[0] == {
+        "id": 1,
+        "entities": [{"start": 9, "end": 23, "type": "PERSON", "text": "Trương Thị Mai"}],
+    }
     assert lines[1]["id"] is None and "error" in lines[1]
     assert lines[2]["id"] == "x" and "error" in lines[2]
     assert lines[3] == {"id": 2, "entities": []}

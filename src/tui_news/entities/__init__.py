@@ -1,8 +1,8 @@
 """Person names and resolutions in Vietnamese and English news text.
 
-`extract(text)` returns sorted, non-overlapping `Span`s whose offsets index the text as given (it may be NFD or
-hold odd spaces: the work is done on an NFC copy with spaces folded, and offsets are mapped back). Kinds are
-"PERSON" and "RESOLUTION"; what counts follows ../shared/seed/README.md.
+`extract(text)` returns sorted, non-overlapping `Span`s whose offsets index the text as given (it may be NFD
+or hold odd spaces: the work is done on an NFC copy with spaces folded, and offsets are mapped back). Kinds
+are "PERSON" and "RESOLUTION"; what counts follows ../shared/seed/README.md.
 
 Keys (`Span.key`), which the search filters `person:"..."` and `resolution:...` match:
 
@@ -28,10 +28,18 @@ from tui_news.entities import persons, resolutions
 from tui_news.entities.textnorm import Prepared, detect_language, fold
 from tui_news.models import Span
 
-__all__ = ["ENTITIES_VERSION", "PERSON", "RESOLUTION", "extract", "detect_language", "normalise_key", "key_matches"]
+__all__ = [
+    "ENTITIES_VERSION",
+    "PERSON",
+    "RESOLUTION",
+    "extract",
+    "detect_language",
+    "normalise_key",
+    "key_matches",
+]
 
 ENTITIES_VERSION = 1
-"""Bumped whenever `extract` would give different output; the cache recomputes stored spans when it changes."""
+"""Bumped whenever `extract` would give different output; the cache recomputes stored spans on a change."""
 
 PERSON = "PERSON"
 RESOLUTION = "RESOLUTION"
@@ -119,7 +127,9 @@ def normalise_key(kind: str, user_text: str) -> str:
             return f"Nghị quyết {m.group(1)}-NQ/{m.group(2).upper()}"
         m = re.match(r"^(\d+)-([A-ZĐ]+)/(\S+)$", text, re.IGNORECASE)
         if m:
-            word = {"NQ": "Nghị quyết", "QĐ": "Quy định", "CT": "Chỉ thị", "KL": "Kết luận"}.get(m.group(2).upper())
+            word = {"NQ": "Nghị quyết", "QĐ": "Quy định", "CT": "Chỉ thị", "KL": "Kết luận"}.get(
+                m.group(2).upper()
+            )
             if word:
                 return f"{word} {text.upper()}"
         if re.fullmatch(r"\d+(?:\s*\(\d{4}\))?", text):

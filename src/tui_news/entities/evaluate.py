@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tui_news.entities import PERSON, RESOLUTION, extract
 
@@ -41,17 +42,17 @@ class Report:
         return self.counts.setdefault((lang, kind), Counts())
 
 
-def load(path: Path) -> list[dict[str, object]]:
+def load(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def score(items: Iterable[dict[str, object]]) -> Report:
+def score(items: Iterable[dict[str, Any]]) -> Report:
     report = Report()
     for item in items:
         text = str(item["text"])
         lang = str(item.get("lang", "vi"))
-        gold = {(int(e["start"]), int(e["end"]), str(e["type"])) for e in item["entities"]}  # type: ignore[attr-defined,index]
+        gold = {(int(e["start"]), int(e["end"]), str(e["type"])) for e in item["entities"]}
         got = {(s.start, s.end, s.kind) for s in extract(text) if s.kind in KINDS}
         for kind in KINDS:
             g = {x for x in gold if x[2] == kind}

@@ -9,7 +9,7 @@ from tui_news.entities import extract
 
 
 def run(stdin: TextIO, stdout: TextIO) -> int:
-    """Read `{"id", "text"}` lines, write `{"id", "entities": [...]}` lines; 0 if every line was good, else 1."""
+    """Read `{"id", "text"}` lines, write `{"id", "entities": [...]}` lines; 0 if all were good, else 1."""
     status = 0
     for line in stdin:
         if not line.strip():
@@ -22,7 +22,8 @@ def run(stdin: TextIO, stdout: TextIO) -> int:
             text: str = item["text"]
             ident = item.get("id")
             entities = [
-                {"start": s.start, "end": s.end, "type": s.kind, "text": text[s.start : s.end]} for s in extract(text)
+                {"start": s.start, "end": s.end, "type": s.kind, "text": text[s.start : s.end]}
+                for s in extract(text)
             ]
             out: dict[str, object] = {"id": ident, "entities": entities}
         except (ValueError, TypeError) as exc:

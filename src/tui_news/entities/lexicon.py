@@ -66,7 +66,7 @@ class PhraseIndex:
         return None
 
     def match_folded(self, text: str, pos: int, first: str) -> tuple[str, str] | None:
-        """Like `match` for organisation and place phrases, ignoring case after the first word ("Văn Phòng")."""
+        """`match` for organisation and place phrases, ignoring case after the first word ("Văn Phòng")."""
         items = self.folded.get(first)
         if not items:
             return None

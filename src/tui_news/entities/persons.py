@@ -27,7 +27,8 @@ _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\n.!?\"“”–—|]")
 _TITLE_BREAK_RE = re.compile(r"[,;:()\[\].!?\"“”–—|]")
 _CREDIT_RE = re.compile(
     r"(?:(?<![\w])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
-    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo|Photos|Photo by|Photos by|Photograph by|By|Bài)[ ]*[:]?[ ]*)"
+    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo|Photos|Photo by|Photos by|Photograph by|By|"
+    r"Bài)[ ]*[:]?[ ]*)"
     r"(?P<body>[^\n)|]{1,80})"
 )
 _AGENCY_TAIL_RE = re.compile(
@@ -37,86 +38,252 @@ _AGENCY_TAIL_RE = re.compile(
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
 _SIGNATURE_RE = re.compile(rf"^(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?:[ ]?[(\-–/][ ]?[A-ZĐ+ ]+\)?)?\.?$")
 _BAC_HO_RE = re.compile(r"(?<![\w])Bác Hồ(?![\w])")
-_SAID_RE = re.compile(r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)")
+_SAID_RE = re.compile(
+    r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)"
+)
 _ORG_TAIL_EN = {
-    "Council", "Ministry", "Committee", "Department", "Act", "Law", "University", "Street", "City", "Province",
-    "Party", "Bank", "Group", "Company", "Corp", "Inc", "Airlines", "Airways", "News", "Times", "Post", "Agency",
-    "Office", "Institute", "Center", "Centre", "School", "College", "Hospital", "Foundation", "Fund", "Court",
-    "Assembly", "Commission", "Association", "Union", "Forces", "Army", "Navy", "Force", "Guard", "House",
-    "Senate", "Congress", "Parliament", "Government", "Administration", "Republic", "Federation", "Kingdom",
-    "States", "Nations", "Organization", "Organisation", "Program", "Programme", "Initiative", "Plan", "Day",
-    "Summit", "Conference", "Forum", "Prize", "Award", "Award", "Cup", "Games", "Road", "Avenue", "Bridge",
-    "Square", "Park", "Island", "Islands", "Sea", "River", "Lake", "Mountain", "Mountains", "Valley", "Region",
-    "Coast", "Airport", "Port", "Station", "Tower", "Hall", "Palace", "Museum", "Temple", "Pagoda", "Church",
-    "Mausoleum", "Gallery", "Library", "Stadium", "Square", "Convention", "Treaty", "Charter", "Declaration",
-    "Policy", "Strategy", "Account", "Accounts", "Muslims", "Christians", "Buddhists", "Catholics", "Report", "Project", "Fund", "Index", "Exchange", "Market", "Holdings", "Ltd", "Co",
-    "Corporation", "Bureau", "Service", "Services", "Authority", "Board", "Team", "Club", "Alliance", "Front",
-    "Movement", "Network", "Press", "Radio", "Television", "TV", "Journal", "Magazine", "Review", "Herald",
-    "Tribune", "Daily", "Week", "Month", "Year", "War", "Revolution", "Campaign", "Offensive", "Operation",
-    "Peninsula", "Strait", "Gulf", "Ocean", "Delta", "Highlands", "Pass", "Hill", "Beach", "Bay",
-    "Minister", "Secretary", "President", "Chairman", "Ambassador", "Representative", "Director",
+    "Council",
+    "Ministry",
+    "Committee",
+    "Department",
+    "Act",
+    "Law",
+    "University",
+    "Street",
+    "City",
+    "Province",
+    "Party",
+    "Bank",
+    "Group",
+    "Company",
+    "Corp",
+    "Inc",
+    "Airlines",
+    "Airways",
+    "News",
+    "Times",
+    "Post",
+    "Agency",
+    "Office",
+    "Institute",
+    "Center",
+    "Centre",
+    "School",
+    "College",
+    "Hospital",
+    "Foundation",
+    "Fund",
+    "Court",
+    "Assembly",
+    "Commission",
+    "Association",
+    "Union",
+    "Forces",
+    "Army",
+    "Navy",
+    "Force",
+    "Guard",
+    "House",
+    "Senate",
+    "Congress",
+    "Parliament",
+    "Government",
+    "Administration",
+    "Republic",
+    "Federation",
+    "Kingdom",
+    "States",
+    "Nations",
+    "Organization",
+    "Organisation",
+    "Program",
+    "Programme",
+    "Initiative",
+    "Plan",
+    "Day",
+    "Summit",
+    "Conference",
+    "Forum",
+    "Prize",
+    "Award",
+    "Cup",
+    "Games",
+    "Road",
+    "Avenue",
+    "Bridge",
+    "Square",
+    "Park",
+    "Island",
+    "Islands",
+    "Sea",
+    "River",
+    "Lake",
+    "Mountain",
+    "Mountains",
+    "Valley",
+    "Region",
+    "Coast",
+    "Airport",
+    "Port",
+    "Station",
+    "Tower",
+    "Hall",
+    "Palace",
+    "Museum",
+    "Temple",
+    "Pagoda",
+    "Church",
+    "Mausoleum",
+    "Gallery",
+    "Library",
+    "Stadium",
+    "Convention",
+    "Treaty",
+    "Charter",
+    "Declaration",
+    "Policy",
+    "Strategy",
+    "Account",
+    "Accounts",
+    "Muslims",
+    "Christians",
+    "Buddhists",
+    "Catholics",
+    "Report",
+    "Project",
+    "Index",
+    "Exchange",
+    "Market",
+    "Holdings",
+    "Ltd",
+    "Co",
+    "Corporation",
+    "Bureau",
+    "Service",
+    "Services",
+    "Authority",
+    "Board",
+    "Team",
+    "Club",
+    "Alliance",
+    "Front",
+    "Movement",
+    "Network",
+    "Press",
+    "Radio",
+    "Television",
+    "TV",
+    "Journal",
+    "Magazine",
+    "Review",
+    "Herald",
+    "Tribune",
+    "Daily",
+    "Week",
+    "Month",
+    "Year",
+    "War",
+    "Revolution",
+    "Campaign",
+    "Offensive",
+    "Operation",
+    "Peninsula",
+    "Strait",
+    "Gulf",
+    "Ocean",
+    "Delta",
+    "Highlands",
+    "Pass",
+    "Hill",
+    "Beach",
+    "Bay",
+    "Minister",
+    "Secretary",
+    "President",
+    "Chairman",
+    "Ambassador",
+    "Representative",
+    "Director",
 }
 
 
+@dataclass(frozen=True, slots=True)
+class _Lexicons:
+    """The word lists one language needs, loaded once."""
+
+    titles: frozenset[str]
+    """Titles before a name (lower-cased for Vietnamese, where they are matched case-insensitively)."""
+    title_last: frozenset[str]
+    index: lexicon.PhraseIndex
+    surnames: frozenset[str]
+    nonname: frozenset[str]
+    given_en: frozenset[str]
+    places: frozenset[str]
+    agencies: frozenset[str]
+    intro_place: frozenset[str]
+    intro_org: frozenset[str]
+
+
 @cache
-def _lex() -> dict[str, object]:
+def _lex(lang: str) -> _Lexicons:
     titles_vi = lexicon.phrases("titles_vi.txt")
     titles_en = lexicon.phrases("titles_en.txt")
     places = lexicon.phrases("places_vi.txt")
     nonname_vi = lexicon.phrases("nonname_vi.txt")
     nonname_en = lexicon.phrases("nonname_en.txt")
     intro = lexicon.tagged("introducers_vi.txt")
-    entries_vi: dict[str, str] = {}
-    for phrase in nonname_vi:
-        entries_vi[phrase] = "org"
-    for phrase in places:
-        entries_vi[phrase] = "place"
-    for phrase in titles_vi:
-        entries_vi[phrase[0].upper() + phrase[1:]] = "title"
-    entries_en: dict[str, str] = {}
-    for phrase in nonname_en:
-        entries_en[phrase] = "org"
-    for phrase in places:
-        folded = " ".join(w[:1].upper() + w[1:] for w in fold(phrase).split())
-        if len(folded.split()) >= 2:
-            entries_en[folded] = "place"
-    for phrase in lexicon.phrases("known_names.txt"):
-        entries_vi[phrase] = "known"
-        entries_en[phrase] = "known"
-    for phrase in titles_en:
-        entries_en[phrase] = "title"
     surnames_vi = lexicon.phrases("surnames_vi.txt")
-    return {
-        "titles_vi_lower": frozenset(t.lower() for t in titles_vi),
-        "titles_en": titles_en,
-        "title_last_vi": frozenset(t.split()[-1].lower() for t in titles_vi),
-        "title_last_en": frozenset(t.split()[-1] for t in titles_en),
-        "index_vi": lexicon.PhraseIndex(entries_vi),
-        "index_en": lexicon.PhraseIndex(entries_en),
-        "surnames_vi": surnames_vi,
-        "surnames_en": lexicon.words("surnames_ascii.txt") | surnames_vi,
-        "given_en": lexicon.words("given_en.txt"),
-        "places": places,
-        "agencies": lexicon.phrases("agencies.txt"),
-        "intro_place": intro.get("place", frozenset()),
-        "intro_org": intro.get("org", frozenset()),
-        "nonname_vi": nonname_vi,
-        "nonname_en": nonname_en,
-    }
+    entries: dict[str, str] = {}
+    if lang == "vi":
+        for phrase in nonname_vi:
+            entries[phrase] = "org"
+        for phrase in places:
+            entries[phrase] = "place"
+        for phrase in titles_vi:
+            entries[phrase[0].upper() + phrase[1:]] = "title"
+    else:
+        for phrase in nonname_en:
+            entries[phrase] = "org"
+        for phrase in places:
+            folded = " ".join(w[:1].upper() + w[1:] for w in fold(phrase).split())
+            if len(folded.split()) >= 2:
+                entries[folded] = "place"
+        for phrase in titles_en:
+            entries[phrase] = "title"
+    for phrase in lexicon.phrases("known_names.txt"):
+        entries[phrase] = "known"
+    vi = lang == "vi"
+    return _Lexicons(
+        titles=frozenset(t.lower() for t in titles_vi) if vi else titles_en,
+        title_last=frozenset(t.split()[-1].lower() for t in titles_vi)
+        if vi
+        else frozenset(t.split()[-1] for t in titles_en),
+        index=lexicon.PhraseIndex(entries),
+        surnames=surnames_vi if vi else lexicon.words("surnames_ascii.txt") | surnames_vi,
+        nonname=nonname_vi if vi else nonname_en,
+        given_en=lexicon.words("given_en.txt"),
+        places=places,
+        agencies=lexicon.phrases("agencies.txt"),
+        intro_place=intro.get("place", frozenset()),
+        intro_org=intro.get("org", frozenset()),
+    )
 
 
 # Lower-case words allowed between an organisation word and a name inside the organisation's name
 # ("Học viện Chính trị quốc gia Hồ Chí Minh", "Trường THPT chuyên Lê Quý Đôn", "Lăng Chủ tịch Hồ Chí Minh").
 _ORG_INNER = frozenset(
     "chuyên quốc gia trị sản phong niên tịch thưởng học viện dân tộc nghiệp tế thuật phạm đội tiền "
-    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích tích thể thao khoa kỹ".split()
+    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích thể thao khoa kỹ".split()
 )
 
 
 _ADMIN_ABBR = frozenset({"Q", "P", "H", "X", "TP", "Tp", "TX", "TT", "F"})
 
-# Lower-case words allowed between a title and a name in "Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào X".
-_TITLE_INNER = frozenset("nước tỉnh thành phố huyện xã quận nhân dân hòa hoà chủ nghĩa hội chính phủ trị viện".split())
+# Lower-case words allowed between a title and a name, as in
+# "Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào X".
+_TITLE_INNER = frozenset(
+    "nước tỉnh thành phố huyện xã quận nhân dân hòa hoà chủ nghĩa hội chính phủ trị viện".split()
+)
 
 
 @dataclass(slots=True)
@@ -133,13 +300,15 @@ class _Finder:
         self.blocked_starts = [b[0] for b in self.blocked]
         self.text = text
         self.lang = lang
-        self.lex = _lex()
-        self.index: lexicon.PhraseIndex = self.lex["index_vi" if lang == "vi" else "index_en"]  # type: ignore[assignment]
+        self.lex = _lex(lang)
+        self.index = self.lex.index
         self.spans: list[tuple[int, int]] = []
         self.lower_words: frozenset[str] = frozenset()
 
     # --- context -----------------------------------------------------------------------------------------
-    def _words_before(self, pos: int, limit: int = 8, breaks: re.Pattern[str] = _CLAUSE_BREAK_RE) -> list[str]:
+    def _words_before(
+        self, pos: int, limit: int = 8, breaks: re.Pattern[str] = _CLAUSE_BREAK_RE
+    ) -> list[str]:
         window = self.text[max(0, pos - 90) : pos]
         cut = 0
         for m in breaks.finditer(window):
@@ -159,34 +328,36 @@ class _Finder:
             return False
         last = prev[-1].lstrip("‘’'\"“”([")
         last = last.lower() if self.lang == "vi" else last
-        if last not in self.lex["title_last_vi" if self.lang == "vi" else "title_last_en"]:  # type: ignore[operator]
+        if last not in self.lex.title_last:
             return False
         words = self._words_before(pos, 5, _TITLE_BREAK_RE)
         if not words:
             return False
         if self.lang == "vi":
-            titles = self.lex["titles_vi_lower"]
+            titles = self.lex.titles
             for n in range(min(5, len(words)), 0, -1):
-                if " ".join(words[-n:]).lower() in titles:  # type: ignore[operator]
+                if " ".join(words[-n:]).lower() in titles:
                     return True
             return False
-        titles_en = self.lex["titles_en"]
+        titles_en = self.lex.titles
         for n in range(min(4, len(words)), 0, -1):
-            if " ".join(words[-n:]) in titles_en:  # type: ignore[operator]
+            if " ".join(words[-n:]) in titles_en:
                 return True
         return False
 
     def _title_in_clause(self, pos: int) -> bool:
-        """A title a few words back in the clause ("Thủ tướng ... nước Cộng hòa ... Lào Phankham Viphavanh")."""
+        """A title a few words back in the clause ("Thủ tướng ... nước Cộng hòa ... Lào Phankham V.")."""
         words = self._words_before(pos, 10, _TITLE_BREAK_RE)
-        titles = self.lex["titles_vi_lower"] if self.lang == "vi" else self.lex["titles_en"]
+        titles = self.lex.titles
         for i in range(len(words) - 1, -1, -1):
             w = words[i]
             for n in (3, 2, 1):
                 phrase = " ".join(words[max(0, i - n + 1) : i + 1])
-                if len(phrase) > 3 and phrase[0].isupper() and (
-                    phrase.lower() if self.lang == "vi" else phrase
-                ) in titles:  # type: ignore[operator]
+                if (
+                    len(phrase) > 3
+                    and phrase[0].isupper()
+                    and (phrase.lower() if self.lang == "vi" else phrase) in titles
+                ):
                     return True
             if not (w[0].isupper() or w in _TITLE_INNER):
                 return False
@@ -197,8 +368,8 @@ class _Finder:
         words = self._words_before(pos, 8)
         if not words:
             return False
-        intro_place: frozenset[str] = self.lex["intro_place"]  # type: ignore[assignment]
-        intro_org: frozenset[str] = self.lex["intro_org"]  # type: ignore[assignment]
+        intro_place = self.lex.intro_place
+        intro_org = self.lex.intro_org
         for n in (3, 2, 1):
             if len(words) >= n and " ".join(words[-n:]) in intro_place:
                 return True
@@ -266,15 +437,24 @@ class _Finder:
 
     def _sentence_break(self, tok: _Tok) -> bool:
         """A token followed by a dot that ends a sentence (not an initial or an abbreviated title)."""
-        return tok.dot and len(tok.word) > 2 and tok.word not in ("Mrs", "Gen", "Sen", "Rep", "Gov", "Col", "Adm")
+        return (
+            tok.dot
+            and len(tok.word) > 2
+            and tok.word not in ("Mrs", "Gen", "Sen", "Rep", "Gov", "Col", "Adm")
+        )
 
     def _read_run(self, toks: list[_Tok]) -> None:
-        lex = self.lex
         vi = self.lang == "vi"
-        if vi and toks[0].dot and toks[0].word in _ADMIN_ABBR and len(toks) > 1 and toks[1].start == toks[0].end + 1:
+        if (
+            vi
+            and toks[0].dot
+            and toks[0].word in _ADMIN_ABBR
+            and len(toks) > 1
+            and toks[1].start == toks[0].end + 1
+        ):
             return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
-        surnames: frozenset[str] = lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
-        given_en: frozenset[str] = lex["given_en"]  # type: ignore[assignment]
+        surnames = self.lex.surnames
+        given_en = self.lex.given_en
         titled = self._title_before(toks[0].start)
         n = len(toks)
         if n == 1 and not titled and not (vi and toks[0].word in ("Ban", "Bác")):
@@ -292,15 +472,20 @@ class _Finder:
                 titled = False
                 i = hit[0]
                 continue
-            if hit is not None and (tok.word in surnames or (not vi and tok.word in given_en)) and i + 1 < n and (
-                hit[0] - i == 1 and hit[1] != "title"
+            if (
+                hit is not None
+                and (tok.word in surnames or (not vi and tok.word in given_en))
+                and i + 1 < n
+                and (hit[0] - i == 1 and hit[1] != "title")
             ):
                 nxt = self._phrase_at(toks, i + 1)
                 if nxt is None and not self._is_acronym(toks[i + 1]):
                     hit = None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
             if hit is not None and tok.word in ("Hồ", "Ho") and hit[1] == "place" and i + 1 < n:
                 if not self._inside_name_of_thing(tok.start):
-                    hit = None  # "Hồ Chí Minh" the person, unless "TP Hồ Chí Minh", "Học viện ... Hồ Chí Minh"
+                    hit = (
+                        None  # "Hồ Chí Minh" the person, unless "TP Hồ Chí Minh", "Học viện ... Hồ Chí Minh"
+                    )
             if hit is not None:
                 j, category = hit
                 if category == "title":
@@ -332,7 +517,9 @@ class _Finder:
                 elif seen_lexicon and count >= 2 and self._title_in_clause(toks[0].start):
                     accept = True
                 elif was_after_place and count >= 2 and all(t.word.isascii() for t in toks[i:j]):
-                    accept = True  # "Tòa án tối cao Philippines Antonio Carpio": a foreign name after a country
+                    accept = (
+                        True  # "Tòa án tối cao Philippines Antonio Carpio": a foreign name after a country
+                    )
                 elif count >= 2 and first in given_en and all(t.word.isascii() for t in toks[i:j]):
                     accept = True
             else:
@@ -340,12 +527,19 @@ class _Finder:
                     accept = True
                 elif count >= 2 and (first in given_en or first in surnames):
                     accept = True
-                elif count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end):
+                elif (
+                    count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end)
+                ):
                     accept = True
                 elif count >= 2 and self._plain_name(toks[i:j]) and not (j < n and self._phrase_at(toks, j)):
                     accept = True
-            if accept and titled and not vi and count >= 2 and first not in given_en and (
-                toks[i + 1].word in given_en
+            if (
+                accept
+                and titled
+                and not vi
+                and count >= 2
+                and first not in given_en
+                and (toks[i + 1].word in given_en)
             ):
                 i += 1
                 continue
@@ -375,13 +569,17 @@ class _Finder:
             if self._is_acronym(tok):
                 break
             hit = self._phrase_at(toks, j)
-            if hit is not None and hit[1] == "title" and self.lang == "en" and hit[0] == len(toks) and j - i == 1:
+            if (
+                hit is not None
+                and hit[1] == "title"
+                and self.lang == "en"
+                and hit[0] == len(toks)
+                and j - i == 1
+            ):
                 hit = None  # "Rep. Dan Bishop": a surname that is also a title word, at the end of the name
             if hit is not None and hit[1] != "place":
                 break
-            if j - i >= 3 and tok.word in self.lex["surnames_vi" if self.lang == "vi" else "surnames_en"] and (  # type: ignore[operator]
-                len(toks) - j >= 2
-            ):
+            if j - i >= 3 and tok.word in self.lex.surnames and (len(toks) - j >= 2):
                 break
             j += 1
         return j
@@ -403,9 +601,9 @@ class _Finder:
     # --- bylines and credits ------------------------------------------------------------------------------
     def _credits(self) -> None:
         text = self.text
-        agencies: frozenset[str] = self.lex["agencies"]  # type: ignore[assignment]
-        nonname: frozenset[str] = self.lex["nonname_vi" if self.lang == "vi" else "nonname_en"]  # type: ignore[assignment]
-        places: frozenset[str] = self.lex["places"]  # type: ignore[assignment]
+        agencies = self.lex.agencies
+        nonname = self.lex.nonname
+        places = self.lex.places
 
         def good(name: str) -> bool:
             words = name.split()
@@ -456,9 +654,9 @@ class _Finder:
     # --- later mentions by the given name (Vietnamese) or the surname (English) ---------------------------
     def _propagate(self) -> None:
         vi = self.lang == "vi"
-        surnames: frozenset[str] = self.lex["surnames_vi" if vi else "surnames_en"]  # type: ignore[assignment]
-        nonname: frozenset[str] = self.lex["nonname_vi" if vi else "nonname_en"]  # type: ignore[assignment]
-        places: frozenset[str] = self.lex["places"]  # type: ignore[assignment]
+        surnames = self.lex.surnames
+        nonname = self.lex.nonname
+        places = self.lex.places
         known: set[str] = set()
         for start, end in self.spans:
             words = self.text[start:end].split()
@@ -470,7 +668,9 @@ class _Finder:
             return
         taken = sorted(self.spans)
         starts = [s for s, _ in taken]
-        pattern = re.compile(r"(?<![\w\-.])(?:" + "|".join(re.escape(k) for k in sorted(known)) + r")(?![\w\-])")
+        pattern = re.compile(
+            r"(?<![\w\-.])(?:" + "|".join(re.escape(k) for k in sorted(known)) + r")(?![\w\-])"
+        )
         for m in pattern.finditer(self.text):
             i = bisect.bisect_right(starts, m.start())
             if i > 0 and taken[i - 1][1] > m.start():

@@ -22,7 +22,8 @@ _PLENUM = (
     rf"(?:{_S}(?:lần thứ{_S}{_ORDINAL_VI}|\d+\b|{_ROMAN}))?(?:{_KHOA})?"
 )
 _CONGRESS = (
-    rf"Đại hội(?:{_S}(?:đại biểu{_S})?(?:toàn quốc|Đảng(?:{_S}bộ(?:{_S}(?:tỉnh|thành phố|huyện|quận|TP\.?|thị xã))?)?"
+    rf"Đại hội(?:{_S}(?:đại biểu{_S})?(?:toàn quốc|Đảng(?:{_S}bộ(?:{_S}(?:tỉnh|thành phố|huyện|quận|TP\.?|"
+    rf"thị xã))?)?"
     rf"(?:{_S}(?!lần\b)[{_UP}][^\W\d_]*){{0,4}}(?:{_S}toàn quốc)?))?"
     rf"{_S}(?:lần thứ{_S})?(?:{_ROMAN}|\d+\b|{_ORDINAL_VI}\b)(?:{_S}(?:của{_S})?Đảng\b)?"
 )
@@ -46,10 +47,14 @@ _LAW_QUAL = re.compile(rf"(?:{_S}(?:năm{_S})?\d{{4}}\b)?(?:{_S}?\((?:sửa đ�
 
 # English.
 _EN_BODY = (
-    r"(?:(?:United Nations|UN|U\.N\.)[ ]+)?(?:Security Council|General Assembly|Human Rights Council|UNSC|UNGA)"
+    r"(?:(?:United Nations|UN|U\.N\.)[ ]+)?(?:Security Council|General Assembly|Human Rights Council|UNSC|"
+    r"UNGA)"
     r"(?:[ ]+\(UNSC\))?[ ]+"
 )
-_EN_ID = r"(?:[A-Z]{1,2}/(?:RES/)?[\dA-Z][\dA-Z./\-]*\d|ES-\d+/\d+|No\.[ ]?\d+(?:[/\-][^\W_]+)*|\d+(?:[/\-][^\W_]+)*)"
+_EN_ID = (
+    r"(?:[A-Z]{1,2}/(?:RES/)?[\dA-Z][\dA-Z./\-]*\d|ES-\d+/\d+|No\.[ ]?\d+(?:[/\-][^\W_]+)*|"
+    r"\d+(?:[/\-][^\W_]+)*)"
+)
 _EN_ID_Q = rf"{_EN_ID}(?:[ ]?\((?:\d{{4}}|[IVXLC]+)\))?"
 _EN_RES_RE = re.compile(
     rf"(?<![\w])(?P<word>[Rr]esolutions?)[ ]+(?:(?:No\.|number|Number)[ ]?)?"
@@ -57,17 +62,22 @@ _EN_RES_RE = re.compile(
 )
 _EN_BODY_END_RE = re.compile(rf"(?<![\w'’]){_EN_BODY}$")
 _EN_DOC_RE = re.compile(
-    r"(?<![\w])(?P<word>Public Law|Pub\. L\.|Decree|Directive|Decision|Conclusion|Regulation|Circular|Ordinance|Resolution|Law|Code|"
-    r"decree|directive|circular)[ ]+(?:No\.[ ]?|number[ ]+)?(?P<ids>\d+[a-z]?(?:[/\-][^\W_]+)+|\d+\b(?![.,]\d))"
+    r"(?<![\w])(?P<word>Public Law|Pub\. L\.|Decree|Directive|Decision|Conclusion|Regulation|Circular|"
+    r"Ordinance|Resolution|Law|Code|"
+    r"decree|directive|circular)[ ]+(?:No\.[ ]?|number[ ]+)?(?P<ids>\d+[a-z]?(?:[/\-][^\W_]+)+|"
+    r"\d+\b(?![.,]\d))"
 )
 _EN_SYMBOL_RE = re.compile(r"(?<![\w/])(?:[SA]/RES/[\dA-Z\-/]+\d(?:[ ]?\(\d{4}\))?)")
 _EN_BILL_RE = re.compile(
-    r"(?<![\w.])(?:H\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Res)\.?|H\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|"
-    r"H\.[ ]?J\.[ ]?(?i:Res)\.?|S\.[ ]?J\.[ ]?(?i:Res)\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes|HR|S\.)[ ]?\d+\b|(?<=\()S[ ]\d+(?=\))|"
+    r"(?<![\w.])(?:H\.[ ]?(?i:Res)\.?|S\.[ ]?(?i:Res)\.?|H\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|"
+    r"S\.[ ]?(?i:Con)\.[ ]?(?i:Res)\.?|"
+    r"H\.[ ]?J\.[ ]?(?i:Res)\.?|S\.[ ]?J\.[ ]?(?i:Res)\.?|H[ ]Res|S[ ]Res|H\.R\.|HRes|SRes|HR|"
+    r"S\.)[ ]?\d+\b|(?<=\()S[ ]\d+(?=\))|"
     r"\b\d{3}-(?:HRES|SRES|HR|S|HJRES|SJRES|HCONRES)-\d+\b"
 )
 _EN_ACT_RE = re.compile(
-    r"(?<![\w])(?P<title>(?:(?:(?<=^)|(?<=\n))\d+[ ]+)?[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
+    r"(?<![\w])(?P<title>(?:(?:(?<=^)|(?<=\n))\d+[ ]+)?[A-Z][\w'’\-]*(?:[ ]+(?:(?:of|and|for|the|on|to|in|"
+    r"Against|&)[ ]+)*[A-Z][\w'’\-]*){0,9})"
     r"[ ]+(?P<act>Act)\b(?P<year>[ ]+of[ ]+\d{4})?"
 )
 _ACT_WORD_RE = re.compile(r"(?<=[ ])Act\b")
@@ -76,13 +86,41 @@ _EN_LAW_TITLE_RE = re.compile(
     r"(?<![\w])Law[ ]+on[ ]+[A-Z][a-z]+(?:[ ]+(?:and[ ]+)?[A-Za-z][a-z]+){0,4}?(?:[ ]+\d{4})?(?=[\s,.;:)]|$)"
 )
 _EN_ACT_SKIP = {
-    "The", "This", "That", "A", "An", "Under", "Its", "Their", "His", "Her", "Our", "New", "Any", "Each", "Such",
-    "In", "On", "Of", "By", "For", "With", "Both", "Federal", "Congress", "Senate", "House", "And", "But",
+    "The",
+    "This",
+    "That",
+    "A",
+    "An",
+    "Under",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Our",
+    "New",
+    "Any",
+    "Each",
+    "Such",
+    "In",
+    "On",
+    "Of",
+    "By",
+    "For",
+    "With",
+    "Both",
+    "Federal",
+    "Congress",
+    "Senate",
+    "House",
+    "And",
+    "But",
 }
 _EN_LAW_SKIP = {"International", "Martial", "Sharia", "Common", "Federal", "State", "The", "This", "Criminal"}
 
 
-_DOC_FIRST = frozenset({"nghị", "thông", "quyết", "chỉ", "kết", "luật", "bộ", "pháp", "quy", "hiến", "các", "những"})
+_DOC_FIRST = frozenset(
+    {"nghị", "thông", "quyết", "chỉ", "kết", "luật", "bộ", "pháp", "quy", "hiến", "các", "những"}
+)
 
 
 def _law_stops() -> frozenset[str]:
@@ -91,10 +129,17 @@ def _law_stops() -> frozenset[str]:
 
 def _canon_vi_word(word: str) -> str:
     word = word[0].upper() + word[1:].lower()
-    return {"Bộ luật": "Bộ luật", "Nq": "Nghị quyết", "Nđ": "Nghị định", "Qđ": "Quyết định", "Ct": "Chỉ thị",
-            "Kl": "Kết luận", "Tt": "Thông tư", "Ttlt": "Thông tư liên tịch", "Nqlt": "Nghị quyết liên tịch"}.get(
-        word, word
-    )
+    return {
+        "Bộ luật": "Bộ luật",
+        "Nq": "Nghị quyết",
+        "Nđ": "Nghị định",
+        "Qđ": "Quyết định",
+        "Ct": "Chỉ thị",
+        "Kl": "Kết luận",
+        "Tt": "Thông tư",
+        "Ttlt": "Thông tư liên tịch",
+        "Nqlt": "Nghị quyết liên tịch",
+    }.get(word, word)
 
 
 def _spaces(text: str) -> str:
@@ -121,7 +166,9 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
             continue
         elif match.group("plenum") is not None:
             plenum = match.group("plenum")
-            if not re.search(r"\d|lần thứ|khóa|khoá|Khóa|Khoá|[IVX]\b", plenum) or word.lower().endswith("luật"):
+            if not re.search(r"\d|lần thứ|khóa|khoá|Khóa|Khoá|[IVX]\b", plenum) or word.lower().endswith(
+                "luật"
+            ):
                 continue
             yield match.start(), match.end(), _spaces(f"{key_word} {plenum}")
         else:
@@ -140,7 +187,7 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
         if qual:
             end = qual.end()
         word = match.group("word")
-        key = _spaces(f"{word[0].upper()}{word[1:]} {text[match.end():end]}")
+        key = _spaces(f"{word[0].upper()}{word[1:]} {text[match.end() : end]}")
         yield match.start(), end, key
 
 
@@ -167,7 +214,11 @@ def _law_title_end(text: str, pos: int, stops: frozenset[str]) -> int | None:
             end += after.end()
             count += 2
             continue
-        if nxt in stops or nxt in ("sửa", "quy") or (nxt[0].isupper() and nxt in ("Nghị", "Luật", "Quyết", "Kết")):
+        if (
+            nxt in stops
+            or nxt in ("sửa", "quy")
+            or (nxt[0].isupper() and nxt in ("Nghị", "Luật", "Quyết", "Kết"))
+        ):
             break
         end += m.end()
         count += 1
@@ -191,8 +242,10 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
         yield start, match.end(), key
     for match in _EN_DOC_RE.finditer(text):
         word = match.group("word")
-        if word in ("Resolution", "Law", "Code") and not re.search(r"[/\-]", match.group("ids")) and word != (
-            "Resolution"
+        if (
+            word in ("Resolution", "Law", "Code")
+            and not re.search(r"[/\-]", match.group("ids"))
+            and word != ("Resolution")
         ):
             continue
         yield match.start(), match.end(), _spaces(f"{word.capitalize()} {match.group('ids')}")
@@ -203,19 +256,19 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
     if "Act" in text:
         for act in _ACT_WORD_RE.finditer(text):
             lo = max(0, act.start() - 120)
-            match = _EN_ACT_RE.search(text, lo, act.end() + 10)
-            while match is not None and match.end("act") != act.end():
-                match = _EN_ACT_RE.search(text, match.start() + 1, act.end() + 10)
-            if match is None:
+            found: re.Match[str] | None = _EN_ACT_RE.search(text, lo, act.end() + 10)
+            while found is not None and found.end("act") != act.end():
+                found = _EN_ACT_RE.search(text, found.start() + 1, act.end() + 10)
+            if found is None:
                 continue
-            title = match.group("title")
+            title = found.group("title")
             words = title.split()
             while words and words[0] in _EN_ACT_SKIP:
                 words.pop(0)
             if not words:
                 continue
-            start = match.start("title") + _offset_of_word(title, len(title.split()) - len(words))
-            yield start, match.end(), _spaces(text[start : match.end()])
+            start = found.start("title") + _offset_of_word(title, len(title.split()) - len(words))
+            yield start, found.end(), _spaces(text[start : found.end()])
     if "Law" in text:
         for match in _EN_LAW_TITLE_RE.finditer(text):
             title = match.group("title")
@@ -259,6 +312,14 @@ def _bill_key(bill: str) -> str:
     m = re.match(r"([A-Z]+?)(\d+)$", compact)
     if not m:
         return bill
-    kind = {"HRES": "H.Res.", "SRES": "S.Res.", "HR": "H.R.", "HCONRES": "H.Con.Res.", "SCONRES": "S.Con.Res.",
-            "HJRES": "H.J.Res.", "SJRES": "S.J.Res.", "S": "S."}.get(m.group(1), m.group(1))
+    kind = {
+        "HRES": "H.Res.",
+        "SRES": "S.Res.",
+        "HR": "H.R.",
+        "HCONRES": "H.Con.Res.",
+        "SCONRES": "S.Con.Res.",
+        "HJRES": "H.J.Res.",
+        "SJRES": "S.J.Res.",
+        "S": "S.",
+    }.get(m.group(1), m.group(1))
     return f"{kind} {m.group(2)}"

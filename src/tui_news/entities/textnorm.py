@@ -7,7 +7,8 @@ import unicodedata
 
 # Spaces that are not "\n": folded to " " one for one, so offsets do not move.
 _SPACE_TABLE = {
-    cp: " " for cp in (0x09, 0x0B, 0x0C, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x200B, 0xFEFF, *range(0x2000, 0x200B))
+    cp: " "
+    for cp in (0x09, 0x0B, 0x0C, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x200B, 0xFEFF, *range(0x2000, 0x200B))
 }
 _SPACE_TABLE[0x0D] = "\n"
 _SPACE_TABLE[0x2028] = "\n"
@@ -61,7 +62,7 @@ def fold(text: str) -> str:
 
 
 def detect_language(text: str) -> str:
-    """"vi" when Vietnamese-only letters are frequent in the first 3,000 characters, else "en"."""
+    """ "vi" when Vietnamese-only letters are frequent in the first 3,000 characters, else "en"."""
     sample = unicodedata.normalize("NFC", text[:3000])
     letters = len(_LETTER.findall(sample))
     if not letters:
