@@ -26,7 +26,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from tui_news.text import html_to_text, nfc
+from tui_news.text import index_text, nfc
 
 FTS_TABLE = "search_fts"
 EXACT_COLUMNS = ("title", "author", "feed", "body")
@@ -87,7 +87,7 @@ def fold(text: str) -> str:
 
 def document(title: str | None, author: str | None, feed: str | None, html: str | None) -> tuple[str, ...]:
     """The eight indexed values of one article, in COLUMNS order."""
-    exact = (exact_form(title), exact_form(author), exact_form(feed), exact_form(html_to_text(html)))
+    exact = (exact_form(title), exact_form(author), exact_form(feed), exact_form(index_text(html)))
     folded = tuple(f if (f := folded_form(x)) != x else "" for x in exact)
     return exact + folded
 
