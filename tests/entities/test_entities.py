@@ -99,6 +99,24 @@ def test_gold_set_floor() -> None:
             [("RESOLUTION", "Nghị quyết Trung ương 4 (khóa XII)"), ("RESOLUTION", "Nghị quyết Đại hội XIII")],
         ),
         ("Bác Hồ kính yêu.", [("PERSON", "Bác Hồ")]),
+        ("Giải thưởng Hồ Chí Minh và Lăng Chủ tịch Hồ Chí Minh.", []),
+        ("Cửa hàng ở quận Hai Bà Trưng, phố Bà Triệu.", []),
+        ("Chủ tịch UBND tỉnh Quảng Ninh Nguyễn Văn A dự.", [("PERSON", "Nguyễn Văn A")]),
+        ("Tổng thống Nga V.Putin điện mừng ông N.Huệ.", [("PERSON", "V.Putin"), ("PERSON", "N.Huệ")]),
+        (
+            "Quán triệt Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII của Đảng.",
+            [("RESOLUTION", "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIII")],
+        ),
+        ("Kế hoạch số 25-KH/TU, Công văn số 100/CV-UBND, Hướng dẫn số 05-HD/TW, Hiến pháp năm 2013.", []),
+        (
+            "Luật Phòng, chống tham nhũng năm 2018 được thông qua.",
+            [("RESOLUTION", "Luật Phòng, chống tham nhũng năm 2018")],
+        ),
+        ("Nội dung bài viết.\nNGUYỄN HOÀNG", [("PERSON", "NGUYỄN HOÀNG")]),
+        (
+            "Thái Gia Nghi lái xe. Sau va chạm, Nghi bỏ chạy về hướng đường Hòa Bình.",
+            [("PERSON", "Thái Gia Nghi"), ("PERSON", "Nghi")],
+        ),
     ],
 )
 def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:

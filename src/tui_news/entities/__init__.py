@@ -61,7 +61,7 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
         pass
     blocked = [(start, end) for start, end, _, _ in found]
     for start, end in persons.find(work, lang, blocked):
-        found.append((start, end, PERSON, " ".join(work[start:end].split())))
+        found.append((start, end, PERSON, _person_key(work[start:end])))
     spans = _resolve(found)
     spans = _share_resolution_keys(spans)
     out: list[Span] = []
@@ -69,6 +69,13 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
         ostart, oend = prepared.original_span(start, end)
         out.append(Span(ostart, oend, kind, key))
     return out
+
+
+def _person_key(name: str) -> str:
+    words = name.split()
+    if name.isupper() and all(len(w) > 1 for w in words):
+        words = [w[0] + w[1:].lower() for w in words]
+    return " ".join(words)
 
 
 def _resolve(found: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:

@@ -37,6 +37,7 @@ _AGENCY_TAIL_RE = re.compile(
 )
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
 _SIGNATURE_RE = re.compile(rf"^(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?:[ ]?[(\-–/][ ]?[A-ZĐ+ ]+\)?)?\.?$")
+_CAPS_LINE_RE = re.compile(rf"(?m)^[ ]*(?P<name>{_U}{{2,}}(?:[ ]{_U}{{2,}}){{1,3}})[ ]*$")
 _BAC_HO_RE = re.compile(r"(?<![\w])Bác Hồ(?![\w])")
 _SAID_RE = re.compile(
     r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)"
@@ -370,9 +371,16 @@ class _Finder:
             return False
         intro_place = self.lex.intro_place
         intro_org = self.lex.intro_org
-        for n in (3, 2, 1):
-            if len(words) >= n and " ".join(words[-n:]) in intro_place:
-                return True
+        # "quận Hai Bà Trưng", "phố Bà Triệu": a place word, then capitalised words that are not a known place
+        k = len(words)
+        while k > 0 and len(words) - k <= 3:
+            for n in (3, 2, 1):
+                if k >= n and " ".join(words[k - n : k]) in intro_place:
+                    chain = " ".join(words[k:])
+                    return not (chain and chain in self.lex.places)
+            if not words[k - 1][:1].isupper():
+                break
+            k -= 1
         i = len(words)
         while i > 0:
             for n in (3, 2, 1):
@@ -642,6 +650,20 @@ class _Finder:
             if good(name) and not any(w in nonname for w in name.split()) and self._phrase_free(name):
                 start = m.start("line")
                 self.spans.append((start, start + len(name)))
+        # signatures in capitals ("NGUYỄN HOÀNG", "HỒNG HẠNH") on a line of their own near the end
+        tail = max(0, len(text) - 400)
+        for m in _CAPS_LINE_RE.finditer(text):
+            words = m.group("name").split()
+            titled = [w[0] + w[1:].lower() for w in words]
+            name = " ".join(titled)
+            if (
+                (titled[0] in self.lex.surnames or m.start() >= tail)
+                and good(name)
+                and not any(w in nonname or w in places for w in titled)
+                and self._phrase_free(name)
+                and all(len(w) > 1 for w in words)
+            ):
+                self.spans.append((m.start("name"), m.end("name")))
 
     def _phrase_free(self, name: str) -> bool:
         pos = 0

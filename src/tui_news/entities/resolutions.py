@@ -25,7 +25,7 @@ _CONGRESS = (
     rf"Đại hội(?:{_S}(?:đại biểu{_S})?(?:toàn quốc|Đảng(?:{_S}bộ(?:{_S}(?:tỉnh|thành phố|huyện|quận|TP\.?|"
     rf"thị xã))?)?"
     rf"(?:{_S}(?!lần\b)[{_UP}][^\W\d_]*){{0,4}}(?:{_S}toàn quốc)?))?"
-    rf"{_S}(?:lần thứ{_S})?(?:{_ROMAN}|\d+\b|{_ORDINAL_VI}\b)(?:{_S}(?:của{_S})?Đảng\b)?"
+    rf"{_S}(?:lần thứ{_S})?(?:{_ROMAN}|\d+\b|{_ORDINAL_VI}\b)"
 )
 _VI_WORDS = (
     "Nghị quyết liên tịch|Thông tư liên tịch|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kết luận|Quy định|"
