@@ -26,9 +26,9 @@ _WORD_BEFORE_RE = re.compile(r"[^\s]+")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\n.!?\"“”–—|]")
 _TITLE_BREAK_RE = re.compile(r"[,;:()\[\].!?\"“”–—|]")
 _CREDIT_RE = re.compile(
-    r"(?:(?<![\w])(?:Ảnh|Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
-    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo|Photos|Photo by|Photos by|Photograph by|By|"
-    r"Bài)[ ]*[:]?[ ]*)"
+    r"(?:(?<![\w])(?:Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Ảnh|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
+    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo by|Photos by|Photograph by|Photos|Photo|By|Bài|"
+    r"Additional reporting by|Reporting by|Editing by|Writing by|[Rr]eporting by)[ ]*[:]?[ ]*)"
     r"(?P<body>[^\n)|]{1,80})"
 )
 _AGENCY_TAIL_RE = re.compile(
@@ -504,7 +504,8 @@ class _Finder:
                     pass
                 else:
                     titled = False
-                seen_lexicon = True
+                if category == "place" or j - i > 1 or tok.word in _ORG_TAIL_EN:
+                    seen_lexicon = True
                 after_place = category == "place"
                 i = j
                 continue
@@ -539,7 +540,13 @@ class _Finder:
                     count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end)
                 ):
                     accept = True
-                elif count >= 2 and self._plain_name(toks[i:j]) and not (j < n and self._phrase_at(toks, j)):
+                elif (
+                    count >= 2
+                    and not seen_lexicon
+                    and self._plain_name(toks[i:j])
+                    and not (j < n and self._phrase_at(toks, j))
+                    and not self._in_headline(tok.start)
+                ):
                     accept = True
             if (
                 accept
@@ -585,12 +592,31 @@ class _Finder:
                 and j - i == 1
             ):
                 hit = None  # "Rep. Dan Bishop": a surname that is also a title word, at the end of the name
+            if (
+                hit is not None
+                and self.lang == "en"
+                and hit[1] == "org"
+                and hit[0] - j == 1
+                and toks[i].word in self.lex.surnames
+                and toks[i].word not in self.lex.given_en
+            ):
+                hit = None  # "Truong My Lan": a Vietnamese syllable that is also an English word
             if hit is not None and hit[1] != "place":
                 break
             if j - i >= 3 and tok.word in self.lex.surnames and (len(toks) - j >= 2):
                 break
             j += 1
         return j
+
+    def _in_headline(self, pos: int) -> bool:
+        """Whether `pos` is on a short line written in Title Case (a headline)."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        line = self.text[start : end if end >= 0 else len(self.text)]
+        words = [w for w in line.split() if w[:1].isalpha()]
+        if len(words) < 4 or len(line) > 200:
+            return False
+        return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.6
 
     def _said_after(self, pos: int) -> bool:
         return _SAID_RE.match(self.text, pos) is not None
