@@ -20,7 +20,7 @@ from tui_news.search.snippet import best
 from tui_news.store import fts
 from tui_news.store.db import BUSY_TIMEOUT_MS, translate, wrap_errors
 from tui_news.store.repo import Repository
-from tui_news.text import html_to_text, nfc
+from tui_news.text import MAX_HTML, clean_line
 
 __all__ = ["Query", "Term", "Filter", "parse_query", "search", "reindex", "build_sql"]
 
@@ -151,8 +151,8 @@ def hits(repo: Repository, ids: list[int], terms: tuple[Term, ...]) -> list[Sear
     out = []
     for summary in repo.article_summaries(ids):
         _id, link, html = rows[summary.id]
-        text = html_to_text(html)
-        title = nfc(summary.title)
+        text = clean_line(fts.html_to_text(html), MAX_HTML)  # NFC, no controls, blanks collapsed
+        title = clean_line(summary.title, MAX_HTML)
         shown, spans = best(text, title, terms)
         out.append(SearchHit(summary, link, shown, spans))
     return out

@@ -1,58 +1,85 @@
 """Snippets: a window of an article's original NFC text around the best matches, with the matched spans.
 
-Matching happens word by word in the folded form (case and diacritics ignored, đ = d), but every word keeps
-its offsets in the original text, so the spans point into what the reader sees, whatever lengths folding
-changed ("Đảng" is 4 characters in NFC and in the folded "dang", but 7 in NFD; "ß" folds to "ss").
+Matching is in the folded form (case and diacritics ignored, đ = d) but runs on the original text: each
+letter of a folded query word becomes the class of every letter that folds to it ("d" -> [dDđĐ], "a" ->
+[aAàáảãạăắ...]), so a match's offsets are offsets in what the reader sees, whatever lengths folding would
+change (7 characters of NFD "Đảng" are 4 in NFC). Words must match whole (or as a prefix for `word*`), and
+the words of a phrase follow each other with only non-word characters between them.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
 from tui_news.models import Span
 from tui_news.search.query import Term
-from tui_news.store.fts import TOKEN, fold
+from tui_news.store.fts import MARKS, fold
 
 WIDTH = 200
 LEAD = 60
 """Characters of context kept before the first match of the window, when there is room."""
 ELLIPSIS = "…"
+_WORD = r"[^\W_]"
+_NOT_WORD = r"[\W_]"
 
 
-@lru_cache(maxsize=65536)
-def _fold_word(word: str) -> str:
-    return fold(word)
+def _variants() -> dict[str, set[str]]:
+    """Folded letter -> every character (both cases) that folds to it, over the Latin blocks."""
+    out: dict[str, set[str]] = {}
+    ranges = ((0x30, 0x7F), (0xC0, 0x250), (0x1E00, 0x1F00))
+    for lo, hi in ranges:
+        for cp in range(lo, hi):
+            ch = chr(cp)
+            if not ch.isalnum():
+                continue
+            folded = fold(ch)
+            if len(folded) == 1:
+                out.setdefault(folded, set()).add(ch)
+    return out
+
+
+_VARIANTS = _variants()
+
+
+def _letter(ch: str) -> str:
+    chars = {ch, ch.upper(), *_VARIANTS.get(ch, ())}
+    if len(chars) == 1:
+        return re.escape(ch)
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _word(token: str) -> str:
+    # A letter may be followed by leftover combining marks (text that stayed decomposed).
+    return f"[{MARKS}]*".join(_letter(c) for c in token) + f"[{MARKS}]*"
+
+
+def _term_pattern(term: Term) -> str:
+    body = f"{_NOT_WORD}+".join(_word(t) for t in term.folded)
+    tail = f"(?:{_WORD}|[{MARKS}])*" if term.prefix else ""
+    return f"(?<!{_WORD}){body}{tail}(?!{_WORD})"
+
+
+@lru_cache(maxsize=256)
+def matcher(terms: tuple[Term, ...]) -> re.Pattern[str] | None:
+    """One regex finding every term (longest first, so a phrase wins over a word inside it)."""
+    if not terms:
+        return None
+    order = sorted(range(len(terms)), key=lambda i: -sum(len(t) for t in terms[i].folded))
+    return re.compile("|".join(f"(?P<t{i}>{_term_pattern(terms[i])})" for i in order), re.IGNORECASE)
 
 
 def find_matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
     """(start, end, term index) of every place a term matches `text`, in text order, not overlapping."""
-    if not text or not terms:
+    pattern = matcher(tuple(terms))
+    if not text or pattern is None:
         return []
-    words = [(m.start(), m.end(), _fold_word(m.group())) for m in TOKEN.finditer(text)]
-    found: list[tuple[int, int, int]] = []
-    for i in range(len(words)):
-        for index, term in enumerate(terms):
-            n = len(term.folded)
-            if i + n > len(words):
-                continue
-            ok = True
-            for k, want in enumerate(term.folded):
-                have = words[i + k][2]
-                last = k == n - 1
-                if not (have == want or (last and term.prefix and have.startswith(want))):
-                    ok = False
-                    break
-            if ok:
-                found.append((words[i][0], words[i + n - 1][1], index))
-                break
-    # Drop overlaps (a phrase and a word inside it): keep the earlier, then the longer.
-    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    out: list[tuple[int, int, int]] = []
-    for m in found:
-        if out and m[0] < out[-1][1]:
-            continue
-        out.append(m)
+    out = []
+    for m in pattern.finditer(text):
+        name = m.lastgroup or "t0"
+        out.append((m.start(), m.end(), int(name[1:])))
     return out
 
 
@@ -90,29 +117,30 @@ def snippet(text: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, 
     matches = find_matches(text, terms)
     if not matches:
         return None
+    return _cut(text, matches, width)
+
+
+def _cut(text: str, matches: list[tuple[int, int, int]], width: int) -> tuple[str, tuple[Span, ...]]:
     start, end = _window(text, matches, width)
     body = _flatten(text[start:end])
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     shift = len(prefix) - start
-    spans = tuple(
-        Span(s + shift, min(e, end) + shift, "match")
-        for s, e, _ in matches
-        if s >= start and s < end
-    )
+    spans = tuple(Span(s + shift, min(e, end) + shift, "match") for s, e, _ in matches if start <= s < end)
     return prefix + body + suffix, spans
 
 
 def best(text: str, title: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, tuple[Span, ...]]:
     """The snippet of an article: from its text, or from its title when the title matches more of the terms
     than the text does (or the text matches none); the start of the text when neither matches."""
-    in_text = {m[2] for m in find_matches(text, terms)}
-    in_title = {m[2] for m in find_matches(title, terms)}
-    if in_title and len(in_title) > len(in_text):
-        found = snippet(title, terms, width)
-    else:
-        found = snippet(text, terms, width)
-    return found or (lead(text or title, width), ())
+    text = unicodedata.normalize("NFC", text)
+    in_text = find_matches(text, terms)
+    in_title = find_matches(title, terms)
+    if in_title and len({m[2] for m in in_title}) > len({m[2] for m in in_text}):
+        return _cut(title, in_title, width)
+    if in_text:
+        return _cut(text, in_text, width)
+    return lead(text or title, width), ()
 
 
 def lead(text: str, width: int = WIDTH) -> str:

@@ -21,12 +21,13 @@ flagged stale until `rebuild` (`tui-news reindex`).
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from tui_news.text import index_text, nfc
+from tui_news.text import MAX_HTML, nfc
 
 FTS_TABLE = "search_fts"
 EXACT_COLUMNS = ("title", "author", "feed", "body")
@@ -38,7 +39,10 @@ CHUNK = 500
 _MARK_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
 _FOLD_TABLE: dict[int, str | None] = {cp: None for lo, hi in _MARK_RANGES for cp in range(lo, hi + 1)}
 _FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d", ord("Ð"): "d"})
+_VI_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306", "\u031b")
+"""Acute, grave, hook, tilde, dot below, circumflex, breve, horn: every mark Vietnamese uses."""
 MARKS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _MARK_RANGES)
+_ANY_MARK = re.compile(f"[{MARKS}]")
 TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
 """A word as the unicode61 tokenizer sees one: letters and digits, with any combining marks inside."""
 
@@ -65,7 +69,26 @@ _ROWS_SQL = """SELECT a.id, a.feed_id, a.title, a.author, coalesce(a.content, a.
     FROM articles a JOIN feeds f ON f.id = a.feed_id"""
 
 
+_SKIP_ELEMENTS = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|svg|math|head|title|iframe|object|textarea)\b.*?</\1\s*>",
+    re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
 # ------------------------------------------------------------------ forms
+def html_to_text(html: str | None) -> str:
+    """The text of article HTML for indexing and snippets: tags out, entities decoded. Fast and, unlike the
+    article pane's renderer, owned by the index: unindexing replays it, so it must not change lightly
+    (bump INDEX_VERSION and rebuild when it does)."""
+    if not html:
+        return ""
+    if len(html) > MAX_HTML:
+        html = html[:MAX_HTML]
+    if "<" in html:
+        html = _TAG.sub(" ", _SKIP_ELEMENTS.sub(" ", html))
+    return htmllib.unescape(html) if "&" in html else html
+
+
 def exact_form(text: str | None) -> str:
     """NFC and case-folded, diacritics kept: what the exact columns hold and accented queries look for."""
     if not text:
@@ -77,7 +100,13 @@ def folded_form(exact: str) -> str:
     """The exact form with combining marks removed and đ -> d ("Đảng" -> "dang", "quyết" -> "quyet")."""
     if exact.isascii():
         return exact
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", exact).translate(_FOLD_TABLE))
+    text = unicodedata.normalize("NFD", exact.replace("đ", "d").replace("Đ", "d"))
+    for mark in _VI_MARKS:  # str.replace is C-fast; the translate table is the general (slower) path
+        if mark in text:
+            text = text.replace(mark, "")
+    if _ANY_MARK.search(text) or "ð" in text or "Ð" in text:
+        text = text.translate(_FOLD_TABLE)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:
@@ -85,11 +114,20 @@ def fold(text: str) -> str:
     return folded_form(exact_form(text))
 
 
-def document(title: str | None, author: str | None, feed: str | None, html: str | None) -> tuple[str, ...]:
-    """The eight indexed values of one article, in COLUMNS order."""
-    exact = (exact_form(title), exact_form(author), exact_form(feed), exact_form(index_text(html)))
+def body_forms(html: str | None) -> tuple[str, str]:
+    """(exact, folded) of an article body: the costly part of `document`, which parser workers do ahead."""
+    exact = exact_form(html_to_text(html))
+    folded = folded_form(exact)
+    return exact, folded if folded != exact else ""
+
+
+def document(title: str | None, author: str | None, feed: str | None, html: str | None,
+             body: tuple[str, str] | None = None) -> tuple[str, ...]:
+    """The eight indexed values of one article, in COLUMNS order. `body`: `body_forms(html)` if known."""
+    exact_body, folded_body = body if body is not None else body_forms(html)
+    exact = (exact_form(title), exact_form(author), exact_form(feed))
     folded = tuple(f if (f := folded_form(x)) != x else "" for x in exact)
-    return exact + folded
+    return (*exact, exact_body, *folded, folded_body)
 
 
 def digest(values: Sequence[str]) -> int:
@@ -123,12 +161,13 @@ _DELETE_FTS = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {', '.join(COLUMNS
                f"VALUES ('delete', {_marks(len(COLUMNS) + 1)})")
 
 
-def _index_rows(conn: sqlite3.Connection, rows: Iterable[sqlite3.Row]) -> int:
+def _index_rows(conn: sqlite3.Connection, rows: Iterable[sqlite3.Row],
+                bodies: Mapping[int, tuple[str, str]] | None = None) -> int:
     fts_rows: list[tuple[object, ...]] = []
     docs: list[tuple[int, str, int]] = []
     feeds: dict[int, str] = {}
     for article_id, feed_id, title, author, html, feed_title in rows:
-        values = document(title, author, feed_title, html)
+        values = document(title, author, feed_title, html, bodies.get(article_id) if bodies else None)
         fts_rows.append((article_id, *values))
         docs.append((article_id, feed_title, digest(values)))
         feeds.setdefault(feed_id, feed_title)
@@ -162,15 +201,19 @@ def rebuild(conn: sqlite3.Connection) -> int:
     return count
 
 
-def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
-    """(Re)index these articles from the `articles` table; call after they were inserted or changed."""
+def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int],
+                   bodies: Mapping[int, tuple[str, str]] | None = None) -> None:
+    """(Re)index these articles from the `articles` table; call after they were inserted or changed.
+
+    `bodies`: article id -> `body_forms(html)` computed ahead (by a parser worker), to skip that work here.
+    """
     for batch in _chunks(article_ids):
         already = [r[0] for r in conn.execute(
             f"SELECT article_id FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)]
         if already:  # the caller did not unindex first: replay what we can
             unindex_articles(conn, already)
         rows = conn.execute(f"{_ROWS_SQL} WHERE a.id IN ({_marks(len(batch))})", batch).fetchall()
-        _index_rows(conn, rows)
+        _index_rows(conn, rows, bodies)
 
 
 def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> None:
