@@ -38,7 +38,7 @@ __all__ = [
     "key_matches",
 ]
 
-ENTITIES_VERSION = 1
+ENTITIES_VERSION = 2
 """Bumped whenever `extract` would give different output; the cache recomputes stored spans on a change."""
 
 PERSON = "PERSON"

@@ -32,7 +32,7 @@ _CREDIT_RE = re.compile(
     r"(?P<body>[^\n)|]{1,80})"
 )
 _AGENCY_TAIL_RE = re.compile(
-    rf"(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–][ ]?)[ ]?"
+    rf"(?<![\w\-])(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–][ ]?)[ ]?"
     r"(?:TTXVN|VNA|VGP|Vietnam\+|Getty Images|Reuters|AFP|AP|EPA|Xinhua|Bloomberg|TTO|VnExpress|Dân trí)\b"
 )
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
