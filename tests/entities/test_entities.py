@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from tui_news.entities import ENTITIES_VERSION, detect_language, extract, key_matches, normalise_key
+from tui_news.entities import (
+    ENTITIES_VERSION,
+    detect_language,
+    extract,
+    fold_key,
+    key_matches,
+    normalise_key,
+)
 from tui_news.entities.evaluate import load, score
 from tui_news.entities.jsonl import run
 
@@ -164,6 +171,10 @@ def test_keys_shared_and_normalised() -> None:
     assert normalise_key("RESOLUTION", "57-NQ/TW") == "Nghị quyết 57-NQ/TW"
     assert key_matches("RESOLUTION", "Nghị quyết 57-NQ/TW", "57-nq/tw")
     assert key_matches("PERSON", "Trương Thị Mai", "truong thi mai")
+    assert key_matches("PERSON", "Trương Thị Mai", "TRƯƠNG THỊ MAI")
+    assert fold_key(normalise_key("PERSON", "trương thị mai")) == fold_key("Trương Thị Mai")
+    assert key_matches("RESOLUTION", "Nghị quyết 66 | Nghị quyết 68", "Nghị quyết 68")
+    assert normalise_key("RESOLUTION", "resolution 2334") == "Resolution 2334"
     assert isinstance(ENTITIES_VERSION, int)
 
 

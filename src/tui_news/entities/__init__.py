@@ -16,7 +16,8 @@ Keys (`Span.key`), which the search filters `person:"..."` and `resolution:...` 
   " | ".
 
 `normalise_key(kind, user_text)` turns what a user types into this form; `key_matches(kind, key, user_text)`
-compares case- and diacritic-insensitively.
+compares case- and diacritic-insensitively; `fold_key(key)` is the folded form to store in an index column
+(a typed filter matches when `fold_key(normalise_key(kind, typed)) == fold_key(stored_key)`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ __all__ = [
     "detect_language",
     "normalise_key",
     "key_matches",
+    "fold_key",
 ]
+
+fold_key = fold
+"""Case- and diacritic-free form of a key for an index column ("Trương Thị Mai" -> "truong thi mai")."""
 
 ENTITIES_VERSION = 2
 """Bumped whenever `extract` would give different output; the cache recomputes stored spans on a change."""
