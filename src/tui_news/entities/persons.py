@@ -278,6 +278,8 @@ _ORG_INNER = frozenset(
 )
 
 
+_ADMIN_UNITS = frozenset({"thành", "tỉnh", "huyện", "quận", "xã", "phường", "TP", "thị"})
+_ADMIN_BODIES = frozenset({"UBND", "HĐND", "UBMTTQ", "MTTQ", "ủy", "uỷ", "dân", "Ủy", "Uỷ"})
 _ADMIN_ABBR = frozenset({"Q", "P", "H", "X", "TP", "Tp", "TX", "TT", "F"})
 
 # Lower-case words allowed between a title and a name, as in
@@ -364,6 +366,13 @@ class _Finder:
                 return False
         return False
 
+    def _place_at(self, pos: int) -> bool:
+        m = _TOKEN_RE.match(self.text, pos)
+        if m is None:
+            return False
+        hit = self.index.match(self.text, pos, m.group())
+        return hit is not None and hit[1] == "place"
+
     def _inside_name_of_thing(self, pos: int) -> bool:
         """True when the name at `pos` belongs to a street, school, organisation, award or place name."""
         words = self._words_before(pos, 8)
@@ -377,6 +386,14 @@ class _Finder:
             for n in (3, 2, 1):
                 if k >= n and " ".join(words[k - n : k]) in intro_place:
                     chain = " ".join(words[k:])
+                    if (
+                        k - n > 0
+                        and words[k - n] in _ADMIN_UNITS
+                        and words[k - n - 1] in _ADMIN_BODIES
+                        and not chain
+                        and not self._place_at(pos)
+                    ):
+                        return False  # "Chủ tịch UBND thành phố Lê Trung Chinh": the city is left out
                     return not (chain and chain in self.lex.places)
             if not words[k - 1][:1].isupper():
                 break

@@ -26,6 +26,7 @@ _CONGRESS = (
     rf"thị xã))?)?"
     rf"(?:{_S}(?!lần\b)[{_UP}][^\W\d_]*){{0,4}}(?:{_S}toàn quốc)?))?"
     rf"{_S}(?:lần thứ{_S})?(?:{_ROMAN}|\d+\b|{_ORDINAL_VI}\b)"
+    rf"(?:{_S}Đảng bộ(?:{_S}(?:tỉnh|thành phố|huyện|quận|TP\.?|thị xã))?(?:{_S}[{_UP}][^\W\d_]*){{1,3}})?"
 )
 _VI_WORDS = (
     "Nghị quyết liên tịch|Thông tư liên tịch|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kết luận|Quy định|"
