@@ -62,14 +62,15 @@ def demo_fetcher() -> FakeFetcher:
     return fetcher
 
 
-def test_config(keys: dict[str, str] | None = None) -> Config:
+def make_config(keys: dict[str, str] | None = None) -> Config:
     config = demo_config(BASE)
     return Config(path=None, feeds=config.feeds, settings=Settings(refresh_minutes=60), keys=dict(keys or {}))
 
 
 def open_service(db: Path, fetcher: FakeFetcher, *, keys: dict[str, str] | None = None,
                  clock: Callable[[], datetime] = fixed_clock) -> Service:
-    return Service.open(test_config(keys), db, clock=clock, fetcher_factory=lambda _settings: fetcher, processes=1)
+    return Service.open(make_config(keys), db, clock=clock, fetcher_factory=lambda _settings: fetcher,
+                        processes=1)
 
 
 def seed(db: Path) -> None:

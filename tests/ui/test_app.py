@@ -1,4 +1,6 @@
-"""Pilot tests: every binding and flow of the reader, against a seeded tmp cache, a fake fetcher, a fixed clock."""
+"""Pilot tests: every binding and flow of the reader.
+
+A seeded tmp cache, a fake fetcher and a fixed clock; no network, no sleeps."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, open_service, settle
 from tui_news.store.repo import ArticleFilter
 from tui_news.ui.app import NewsApp
 from tui_news.ui.screens.confirm import ConfirmScreen
@@ -18,7 +19,10 @@ from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
 
-SEED_TITLE = "Khảo sát về việc thực hiện đổi mới phương thức lãnh đạo của Đảng tại Đảng bộ thành phố Hải Phòng"
+from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, open_service, settle
+
+SEED_TITLE = ("Khảo sát về việc thực hiện đổi mới phương thức lãnh đạo của Đảng tại Đảng bộ "
+              "thành phố Hải Phòng")
 SIZE = (140, 40)
 
 
@@ -389,7 +393,8 @@ async def test_help_lists_every_binding(make_app) -> None:  # type: ignore[no-un
         for wanted in ("quit", "help", "next-unread", "previous-unread", "page-article", "toggle-read",
                        "toggle-star", "mark-feed-read", "refresh", "refresh-all", "open-link", "copy-link",
                        "search", "leave-search", "focus-next", "focus-previous", "article-down", "article-up",
-                       "article-first", "article-last", "article-half-down", "article-half-up", "article-open",
+                       "article-first", "article-last", "article-half-down", "article-half-up",
+                       "article-open",
                        "command-palette"):
             assert wanted in ids
         await pilot.press("escape")

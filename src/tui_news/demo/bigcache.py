@@ -25,13 +25,14 @@ BODY = (
 def big_config(feeds: int, base_url: str = "http://127.0.0.1:9/bench") -> Config:
     """Feeds at an address nothing answers (port 9): the app opens on the cache and marks them failed."""
     return Config(path=None, feeds=tuple(
-        FeedConfig(url=f"{base_url}/{i}.xml", name=f"Feed {i:03d}", tags=(f"tag{i % 5}",)) for i in range(feeds)
+        FeedConfig(url=f"{base_url}/{i}.xml", name=f"Feed {i:03d}", tags=(f"tag{i % 5}",))
+        for i in range(feeds)
     ), settings=Settings(refresh_minutes=60 * 24 * 365))
 
 
 def make_big_cache(path: Path, articles: int = 100_000, feeds: int = 50, *, seed: int = 1,
                    now: datetime | None = None) -> Config:
-    """Write `articles` articles spread over `feeds` feeds into a fresh cache at `path`. Returns its Config."""
+    """Write `articles` articles over `feeds` feeds into a fresh cache at `path`. Returns its Config."""
     config = big_config(feeds)
     repo = Repository.open(path)
     try:
@@ -50,12 +51,13 @@ def make_big_cache(path: Path, articles: int = 100_000, feeds: int = 50, *, seed
                          int(rng.random() < 0.3), int(rng.random() < 0.01), published))
         with repo.db.transaction() as tx:
             tx.executemany(
-                """INSERT INTO articles (feed_id, guid, title, author, link, published, updated, summary, content,
-                       content_hash, read, starred, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                """INSERT INTO articles (feed_id, guid, title, author, link, published, updated, summary,
+                       content, content_hash, read, starred, first_seen)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 rows,
             )
-            tx.execute("UPDATE feeds SET title = name, last_status = '200', last_refresh = ?, next_refresh = ?",
-                       (end, next_refresh))
+            tx.execute("UPDATE feeds SET title = name, last_status = '200', last_refresh = ?, "
+                       "next_refresh = ?", (end, next_refresh))
         conn.execute("ANALYZE")
     finally:
         repo.close()

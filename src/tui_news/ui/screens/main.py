@@ -212,13 +212,13 @@ class MainScreen(Screen[None]):
             self.service.set_read(article_ids, read)
         if starred is not None:
             self.service.set_starred(article_ids, starred)
-        self.counts_dirty = True
+        self.app.call_from_thread(self.load_feeds)
 
     @work(thread=True, group="writes", exit_on_error=False)
     def mark_read_worker(self, flt: ArticleFilter, title: str) -> None:
         count = self.service.mark_all_read(flt)
         self.post_message(StatusMessage(f"{count:,} articles in {title} marked read"))
-        self.counts_dirty = True
+        self.app.call_from_thread(self.load_feeds)
         self.app.call_from_thread(self._reload_list, True)
 
     @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
@@ -329,7 +329,7 @@ class MainScreen(Screen[None]):
         self.query_one(EntityList).show(view)
         if not view.article.read:
             self.article_list.update_row(view.article.id, read=True)
-            self.counts_dirty = True
+            self.load_feeds()
 
     def on_search_results(self, message: SearchResults) -> None:
         search = self.query_one(SearchInput)
