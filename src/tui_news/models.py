@@ -99,6 +99,8 @@ class ParsedArticle:
     updated: datetime | None
     summary_html: str | None
     content_html: str | None
+    body_forms: tuple[str, str] | None = None
+    """The body's search-index forms (exact, folded), when the parser worker computed them already."""
 
 
 @dataclass(frozen=True, slots=True)

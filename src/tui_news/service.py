@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -37,6 +38,7 @@ from tui_news.models import (
     Span,
 )
 from tui_news.parse import parse_feed
+from tui_news.store import fts
 from tui_news.store.repo import ArticleFilter, Repository
 from tui_news.text import Document, render_html
 
@@ -196,9 +198,12 @@ class Service:
         if bodies < PROCESS_POOL_MIN_BODIES or self.processes < 2:
             return None
         if self._pool is None:
+            # forkserver: workers fork from a clean single-threaded server, never from the app's threads.
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["tui_news.parse"])
             self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+            for _ in range(self.processes):  # start the workers now, while the first fetches are in flight
+                self._pool.submit(_warm_up)
         return self._pool
 
     def _next_refresh(self, feed: Feed, now: datetime, errors: int = 0) -> datetime:
@@ -290,8 +295,7 @@ class Service:
         content_type = result.headers.get("content-type")
         try:
             if executor is None:
-                parsed = await asyncio.to_thread(parse_feed, body, url=feed.fetch_url,
-                                                 content_type=content_type, now=now)
+                parsed = await asyncio.to_thread(_parse_job, body, feed.fetch_url, content_type, now)
             else:
                 loop = asyncio.get_running_loop()
                 parsed = await loop.run_in_executor(
@@ -307,8 +311,19 @@ class Service:
         return FeedOutcome(feed.url, parsed.title or title if not feed.name else title, new=new, updated=updated)
 
 
+def _warm_up() -> None:
+    import tui_news.parse  # noqa: F401 (already preloaded by the fork server; cheap when it is)
+
+
 def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime) -> ParsedFeed:
-    return parse_feed(body, url=url, content_type=content_type, now=now)
+    """Parse, and do the search index's text work here too: workers run on every core, the store on one."""
+    parsed = parse_feed(body, url=url, content_type=content_type, now=now)
+    articles = tuple(
+        dataclasses.replace(a, body_forms=fts.body_forms(a.content_html if a.content_html is not None
+                                                          else a.summary_html))
+        for a in parsed.articles
+    )
+    return dataclasses.replace(parsed, articles=articles)
 
 
 @contextlib.asynccontextmanager

@@ -195,6 +195,7 @@ class Repository:
                 for row in conn.execute("SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
             }
             changed_ids: list[int] = []
+            bodies: dict[int, tuple[str, str]] = {}
             for art in parsed.articles:
                 digest = content_hash(art)
                 published = to_ts(art.published)
@@ -210,6 +211,8 @@ class Repository:
                     )
                     assert cur.lastrowid is not None
                     changed_ids.append(cur.lastrowid)
+                    if art.body_forms is not None:
+                        bodies[cur.lastrowid] = art.body_forms
                     existing[art.guid] = (cur.lastrowid, digest)
                     new += 1
                 elif old[1] != digest:
@@ -225,10 +228,12 @@ class Repository:
                     )
                     conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
                     changed_ids.append(article_id)
+                    if art.body_forms is not None:
+                        bodies[article_id] = art.body_forms
                     existing[art.guid] = (article_id, digest)
                     updated += 1
             if changed_ids:
-                fts.index_articles(conn, changed_ids)
+                fts.index_articles(conn, changed_ids, bodies)
             conn.execute(
                 """UPDATE feeds SET title = coalesce(?, title), link = coalesce(?, link), etag = ?,
                        last_modified = ?, body_hash = ?, last_status = ?, last_error = ?, error_count = 0,
