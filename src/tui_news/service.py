@@ -237,11 +237,14 @@ class Service:
             return []
         executor = self._parser(len(feeds))
         outcomes: list[FeedOutcome] = []
+        # Feeds between "fetch started" and "stored": bounds the bodies and parsed feeds held in memory.
+        in_flight = asyncio.Semaphore(max(self.settings.concurrency, 2 * self.processes))
         async with self.fetcher_factory(self.settings) as fetcher:
 
             async def one(feed: Feed) -> FeedOutcome:
                 try:
-                    outcome = await self._refresh_one(fetcher, feed, executor)
+                    async with in_flight:
+                        outcome = await self._refresh_one(fetcher, feed, executor)
                 except StoreError as exc:
                     outcome = FeedOutcome(feed.url, feed.display_title, error=str(exc))
                 except Exception as exc:  # a bug must not take the other feeds down
