@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tui_news.errors import CacheCorruptError
 from tui_news.models import (
     Article,
     ArticleSummary,
@@ -434,3 +435,16 @@ class Repository:
         conn = self.db.connect()
         with wrap_errors(self.db.path):
             return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def check_not_damaged(self) -> None:
+        """Raise CacheCorruptError if `PRAGMA quick_check` finds damage.
+
+        SQLite only notices a damaged page when it touches it, so a refresh could otherwise write into (and
+        spread) damage it never read. Linear in the file size, but reads only: run it once before writing."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+        result = str(rows[0][0]) if rows else "ok"
+        if result != "ok":
+            detail = " ".join(result.replace("*** in database main ***", "").split())[:200]
+            raise CacheCorruptError(self.db.path, f"quick_check: {detail}")
