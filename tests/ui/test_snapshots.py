@@ -1,4 +1,4 @@
-"""Snapshots of the main screens (pytest-textual-snapshot). Deterministic: seeded cache, fixed clock, no blink.
+"""Snapshots of the main screens. Deterministic: seeded cache, fixed clock, no cursor blink.
 
 Review changes with the HTML report before `pytest tests/ui/test_snapshots.py --snapshot-update`.
 """
