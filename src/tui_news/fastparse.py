@@ -51,13 +51,13 @@ _ATOM_TEXT_TYPES = {"text": False, "html": True}
 
 def _utf8_only(body: bytes, content_type: str | None) -> bool:
     if content_type:
-        m = _CHARSET.search(content_type)
-        if m and m.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
+        charset = _CHARSET.search(content_type)
+        if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8"):
             return False
     head = body[:200]
     if head.startswith(b"<?xml"):
-        m = _DECL.match(head)
-        if m and m.group(1).lower() not in (b"utf-8", b"utf8"):
+        declared = _DECL.match(head)
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
             return False
     return True
 

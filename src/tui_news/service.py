@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from tui_news import entities as entity_finder
-from tui_news.errors import ParseError, StoreError
+from tui_news.errors import CacheCorruptError, ParseError, StoreError
 from tui_news.models import (
     Article,
     ArticleSummary,
@@ -39,7 +39,7 @@ from tui_news.models import (
 )
 from tui_news.parse import parse_feed
 from tui_news.store import fts
-from tui_news.store.repo import ArticleFilter, Repository
+from tui_news.store.repo import ALL_ARTICLES, ArticleFilter, Repository
 from tui_news.text import Document, render_html
 
 T = TypeVar("T")
@@ -97,6 +97,8 @@ class Service:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-news-store")
         self._pool: ProcessPoolExecutor | None = None
         self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
+        self._checked = False
+        """Set once PRAGMA quick_check passed: a refresh must not write into a damaged cache."""
 
     @classmethod
     def open(cls, config: Config, db_path: Path | str, **kwargs: Any) -> Service:
@@ -129,10 +131,10 @@ class Service:
     def tags(self) -> list[str]:
         return sorted({t for f in self.config.feeds for t in f.tags})
 
-    def count_articles(self, flt: ArticleFilter = ArticleFilter()) -> int:
+    def count_articles(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         return self.repo.count_articles(flt)
 
-    def articles(self, flt: ArticleFilter = ArticleFilter(), *, offset: int = 0, limit: int = 100
+    def articles(self, flt: ArticleFilter = ALL_ARTICLES, *, offset: int = 0, limit: int = 100
                  ) -> list[ArticleSummary]:
         return self.repo.articles(flt, offset=offset, limit=limit)
 
@@ -176,7 +178,7 @@ class Service:
     def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
         self.repo.set_starred(article_ids, starred)
 
-    def mark_all_read(self, flt: ArticleFilter = ArticleFilter()) -> int:
+    def mark_all_read(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         return self.repo.mark_all_read(flt)
 
     # --------------------------------------------------------------- refresh
@@ -222,7 +224,12 @@ class Service:
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[FeedOutcome], None] | None = None,
     ) -> list[FeedOutcome]:
-        """Refresh feeds (all enabled ones by default). One result per feed; one failure never stops the rest."""
+        """Refresh feeds (all enabled ones by default). One result per feed; one failure never stops the rest.
+
+        Raises CacheCorruptError (before fetching anything) when the cache file is damaged."""
+        if not self._checked:
+            await self._store(self.repo.check_not_damaged)
+            self._checked = True
         feeds = await self._store(self.repo.feeds, counts=False)
         if feed_ids is not None:
             wanted = set(feed_ids)
@@ -237,6 +244,7 @@ class Service:
             return []
         executor = self._parser(len(feeds))
         outcomes: list[FeedOutcome] = []
+        damaged: list[CacheCorruptError] = []
         # Feeds between "fetch started" and "stored": bounds the bodies and parsed feeds held in memory.
         in_flight = asyncio.Semaphore(max(self.settings.concurrency, 2 * self.processes))
         async with self.fetcher_factory(self.settings) as fetcher:
@@ -247,6 +255,13 @@ class Service:
                         outcome = await self._refresh_one(fetcher, feed, executor)
                 except StoreError as exc:
                     outcome = FeedOutcome(feed.url, feed.display_title, error=str(exc))
+                    if isinstance(exc, CacheCorruptError):
+                        damaged.append(exc)
+                    else:  # e.g. a full disk: a one-row UPDATE may still fit, so the feed shows why
+                        with contextlib.suppress(StoreError):
+                            now = self.clock()
+                            await self._store(self.repo.record_failure, feed.id, "error", str(exc), now,
+                                              self._next_refresh(feed, now, feed.error_count + 1))
                 except Exception as exc:  # a bug must not take the other feeds down
                     outcome = FeedOutcome(feed.url, feed.display_title,
                                           error=f"internal error: {type(exc).__name__}: {exc}")
@@ -260,6 +275,8 @@ class Service:
                 return outcome
 
             await asyncio.gather(*(one(f) for f in feeds))
+        if damaged:
+            raise damaged[0]
         if self.settings.retention_days or self.settings.max_articles_per_feed:
             with contextlib.suppress(StoreError):
                 await self._store(self.repo.apply_retention, self.clock(), self.settings.retention_days,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +46,9 @@ class ArticleFilter:
     ids: tuple[int, ...] | None = None
 
 
+ALL_ARTICLES = ArticleFilter()
+
+
 def content_hash(article: ParsedArticle) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in (article.title, article.author, article.link, article.summary_html, article.content_html):
@@ -54,20 +57,22 @@ def content_hash(article: ParsedArticle) -> str:
     return h.hexdigest()
 
 
-_FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error, f.error_count,
-    f.last_refresh, f.next_refresh"""
+_FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error,
+    f.error_count, f.last_refresh, f.next_refresh"""
 
 
 def _feed(row: sqlite3.Row, unread: int = 0, total: int = 0) -> Feed:
     return Feed(
-        id=row["id"], url=row["url"], fetch_url=row["fetch_url"] or row["url"], title=row["title"], name=row["name"], tags=tuple(json.loads(row["tags"])),
+        id=row["id"], url=row["url"], fetch_url=row["fetch_url"] or row["url"], title=row["title"],
+        name=row["name"], tags=tuple(json.loads(row["tags"])),
         enabled=bool(row["enabled"]), last_status=row["last_status"], last_error=row["last_error"],
         error_count=row["error_count"], last_refresh=from_ts(row["last_refresh"]),
         next_refresh=from_ts(row["next_refresh"]), unread=unread, total=total,
     )
 
 
-_SUMMARY_COLUMNS = "a.id, a.feed_id, coalesce(f.name, f.title, f.url) AS feed_title, a.title, a.published, a.read, a.starred"
+_SUMMARY_COLUMNS = (
+    "a.id, a.feed_id, coalesce(f.name, f.title, f.url) AS feed_title, a.title, a.published, a.read, a.starred")
 
 
 def _summary(row: sqlite3.Row) -> ArticleSummary:
@@ -268,7 +273,7 @@ class Repository:
             params.extend(flt.ids)
         return " AND ".join(clauses), params
 
-    def count_articles(self, flt: ArticleFilter = ArticleFilter()) -> int:
+    def count_articles(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         where, params = self._where(flt)
         conn = self.db.connect()
         with wrap_errors(self.db.path):
@@ -277,7 +282,8 @@ class Repository:
             ).fetchone()
         return int(row[0])
 
-    def articles(self, flt: ArticleFilter = ArticleFilter(), *, offset: int = 0, limit: int = 100) -> list[ArticleSummary]:
+    def articles(self, flt: ArticleFilter = ALL_ARTICLES, *, offset: int = 0,
+                 limit: int = 100) -> list[ArticleSummary]:
         """One page of the list, newest first."""
         where, params = self._where(flt)
         conn = self.db.connect()
@@ -331,7 +337,7 @@ class Repository:
         with self.db.transaction() as conn:
             conn.executemany("UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids])
 
-    def mark_all_read(self, flt: ArticleFilter = ArticleFilter()) -> int:
+    def mark_all_read(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         where, params = self._where(flt)
         with self.db.transaction() as conn:
             cur = conn.execute(
@@ -364,7 +370,7 @@ class Repository:
             ).fetchall()
         return [Span(r[0], r[1], r[2], r[3]) for r in rows]
 
-    def store_entities(self, spans_by_article: dict[int, Sequence[Span]], version: int) -> None:
+    def store_entities(self, spans_by_article: Mapping[int, Sequence[Span]], version: int) -> None:
         with self.db.transaction() as conn:
             for article_id, spans in spans_by_article.items():
                 conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
