@@ -332,3 +332,27 @@ def test_fts_table_is_contentless(cache: Cache) -> None:
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (fts.FTS_TABLE,)).fetchone()[0]
     conn.close()
     assert "content = ''" in sql
+
+
+def test_ranking_window_and_its_fallback(corpus: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui_news.search as search_module
+
+    everything = find(corpus, "dang")
+    monkeypatch.setattr(search_module, "MIN_WINDOW", 1)
+    monkeypatch.setattr(search_module, "MAX_WINDOW", 2)
+    # Only the 2 newest matches (v5, v6 by id) are ranked when they fill the page...
+    assert set(guids(corpus, search(corpus.repo, "dang", limit=2, now=NOW))) == {"v5", "v6"}
+    # ...and everything is ranked when the window leaves the page short.
+    assert find(corpus, "dang") == everything
+    assert find(corpus, "dang feed:hai") == everything
+
+
+def test_parallel_rebuild_gives_the_same_index(corpus: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = {q: find(corpus, q) for q in ("dang", "57-NQ/TW", "security", "quyet dinh")}
+    monkeypatch.setattr(fts, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(fts, "CHUNK", 2)
+    assert reindex(corpus.repo) == 9
+    assert {q: find(corpus, q) for q in serial} == serial
+    corpus.store(EN_URL, art("e2", "Elections in Europe", "A different body"))  # deletes replay exactly
+    assert not fts.is_stale(corpus.repo.db.connect())
+    assert "turnout" not in vocab(corpus)

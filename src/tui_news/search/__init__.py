@@ -20,14 +20,21 @@ from tui_news.search.snippet import best
 from tui_news.store import fts
 from tui_news.store.db import BUSY_TIMEOUT_MS, translate, wrap_errors
 from tui_news.store.repo import Repository
-from tui_news.text import MAX_HTML, clean_line
+from tui_news.text import nfc
 
-__all__ = ["Query", "Term", "Filter", "parse_query", "search", "reindex", "build_sql"]
+__all__ = ["Query", "Term", "Filter", "parse_query", "search", "reindex", "build_sql", "ranked_ids"]
+
+FTS = fts.FTS_TABLE
 
 BASE_WEIGHTS = (10.0, 3.0, 3.0, 1.0)
 """bm25 weights of title, author, feed title, text."""
 EXACT_BOOST = 20.0
 """When the query has diacritics, the exact columns weigh this much more than the folded ones."""
+WINDOW_BUDGET = 6000
+MIN_WINDOW = 800
+MAX_WINDOW = 4000
+"""bm25 ranks the newest WINDOW_BUDGET / phrases matches, within [MIN_WINDOW, MAX_WINDOW]: see rank_window."""
+INNER_SLACK = 50
 
 
 def _weights(query: Query) -> tuple[float, ...]:
@@ -64,29 +71,72 @@ def _filter_sql(conn: sqlite3.Connection, flt: Filter) -> tuple[str, list[object
             f"({','.join('?' * len(keys)) or 'NULL'}))"), [kind, *keys]
 
 
-def build_sql(conn: sqlite3.Connection, query: Query, limit: int) -> tuple[str, list[object]]:
-    """The SELECT (article id, score) for a parsed query, best first."""
+def _filters(conn: sqlite3.Connection, query: Query) -> tuple[list[str], list[object]]:
     where = ["f.in_config = 1"]
     params: list[object] = []
     for flt in query.filters:
         clause, args = _filter_sql(conn, flt)
         where.append(f"NOT ({clause})" if flt.negated else clause)
         params.extend(args)
+    return where, params
+
+
+def rank_window(query: Query) -> int:
+    """How many of the newest matches bm25 ranks. Scoring costs per matched row and per phrase, so a query
+    matching half the cache ranks its newest few thousand matches (a news reader's readers want recent
+    articles); every query with fewer matches than this is ranked over all of them."""
+    phrases = sum(1 + t.accented for t in query.terms) + len(query.exclusions)
+    return max(MIN_WINDOW, min(MAX_WINDOW, WINDOW_BUDGET // max(1, phrases)))
+
+
+def build_sql(conn: sqlite3.Connection, query: Query, limit: int, *, floor: int | None = None,
+              joined: bool = True) -> tuple[str, list[object]]:
+    """The SELECT (article id, score) for a parsed query, best first.
+
+    `floor`: rank only articles with id >= floor. `joined=False` (no filters): rank in the index alone and
+    join the articles table for the top rows only."""
+    where, params = _filters(conn, query)
     match = query.match()
     if match is None:
         excluded = query.exclusion_match()
         if excluded is not None:
-            where.append(f"a.id NOT IN (SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?)")
+            where.append(f"a.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?)")
             params.append(excluded)
         sql = (f"SELECT a.id, 0 AS score FROM articles a JOIN feeds f ON f.id = a.feed_id "
                f"WHERE {' AND '.join(where)} ORDER BY a.published DESC, a.id DESC LIMIT ?")
         return sql, [*params, limit]
     weights = ", ".join(f"{w:g}" for w in _weights(query))
-    sql = (f"SELECT a.id, bm25({fts.FTS_TABLE}, {weights}) AS score FROM {fts.FTS_TABLE} "
-           f"JOIN articles a ON a.id = {fts.FTS_TABLE}.rowid JOIN feeds f ON f.id = a.feed_id "
-           f"WHERE {fts.FTS_TABLE} MATCH ? AND {' AND '.join(where)} "
+    bound = "" if floor is None else f" AND {FTS}.rowid >= {int(floor)}"
+    if not joined:
+        sql = (f"SELECT a.id, r.score FROM (SELECT rowid AS id, bm25({FTS}, {weights}) AS score FROM {FTS} "
+               f"WHERE {FTS} MATCH ?{bound} ORDER BY score LIMIT ?) AS r "
+               f"JOIN articles a ON a.id = r.id JOIN feeds f ON f.id = a.feed_id "
+               f"WHERE {' AND '.join(where)} ORDER BY r.score, a.published DESC, a.id DESC LIMIT ?")
+        return sql, [match, limit + INNER_SLACK, *params, limit]
+    sql = (f"SELECT a.id, bm25({FTS}, {weights}) AS score FROM {FTS} "
+           f"JOIN articles a ON a.id = {FTS}.rowid JOIN feeds f ON f.id = a.feed_id "
+           f"WHERE {FTS} MATCH ?{bound} AND {' AND '.join(where)} "
            f"ORDER BY score, a.published DESC, a.id DESC LIMIT ?")
     return sql, [match, *params, limit]
+
+
+def ranked_ids(conn: sqlite3.Connection, query: Query, limit: int) -> list[int]:
+    """The ids of the best `limit` articles for a parsed query (sqlite3 errors pass through)."""
+    match = query.match()
+    if match is None:
+        sql, params = build_sql(conn, query, limit)
+        return [r[0] for r in conn.execute(sql, params)]
+    row = conn.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                       (match, rank_window(query) - 1)).fetchone()
+    floor = None if row is None else int(row[0])
+    joined = bool(query.filters)
+    sql, params = build_sql(conn, query, limit, floor=floor, joined=joined)
+    rows = conn.execute(sql, params).fetchall()
+    if len(rows) < limit and (floor is not None or not joined):
+        # The window (or the removed feeds) left too few: rank everything, joined. Rare and slower.
+        sql, params = build_sql(conn, query, limit)
+        rows = conn.execute(sql, params).fetchall()
+    return list(dict.fromkeys(r[0] for r in rows))
 
 
 def _is_query_error(exc: sqlite3.Error) -> bool:
@@ -125,8 +175,7 @@ def search(repo: Repository, query: str, *, limit: int = 50, now: datetime | Non
     _catch_up_feed_titles(repo)
     conn = repo.db.connect()
     try:
-        sql, params = build_sql(conn, parsed, limit)
-        rows = conn.execute(sql, params).fetchall()
+        ids = ranked_ids(conn, parsed, limit)
     except sqlite3.OperationalError as exc:
         if _is_query_error(exc):
             raise SearchQueryError(f"cannot search for {query!r}: the index rejected it ({exc})") from exc
@@ -135,7 +184,6 @@ def search(repo: Repository, query: str, *, limit: int = 50, now: datetime | Non
         raise
     except sqlite3.Error as exc:
         raise translate(exc, repo.db.path) from exc
-    ids = list(dict.fromkeys(r[0] for r in rows))
     return hits(repo, ids, parsed.terms)
 
 
@@ -151,8 +199,8 @@ def hits(repo: Repository, ids: list[int], terms: tuple[Term, ...]) -> list[Sear
     out = []
     for summary in repo.article_summaries(ids):
         _id, link, html = rows[summary.id]
-        text = clean_line(fts.html_to_text(html), MAX_HTML)  # NFC, no controls, blanks collapsed
-        title = clean_line(summary.title, MAX_HTML)
+        text = nfc(" ".join(fts.html_to_text(html).split()))  # snippet() turns controls into spaces
+        title = nfc(" ".join(summary.title.split()))
         shown, spans = best(text, title, terms)
         out.append(SearchHit(summary, link, shown, spans))
     return out

@@ -152,6 +152,9 @@ def lead(text: str, width: int = WIDTH) -> str:
     return _flatten(text[:end]) + ELLIPSIS
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
 def _flatten(text: str) -> str:
-    """Line breaks and tabs to spaces, one for one (so offsets hold)."""
-    return text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    """Line breaks, tabs, terminal controls and bidi overrides to spaces, one for one (so offsets hold)."""
+    return _CONTROL.sub(" ", text)

@@ -22,10 +22,14 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import multiprocessing
+import os
 import re
 import sqlite3
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from tui_news.text import MAX_HTML, nfc
 
@@ -34,6 +38,8 @@ EXACT_COLUMNS = ("title", "author", "feed", "body")
 FOLDED_COLUMNS = ("title_f", "author_f", "feed_f", "body_f")
 COLUMNS = EXACT_COLUMNS + FOLDED_COLUMNS
 CHUNK = 500
+PARALLEL_MIN = 5000
+"""A rebuild (or the migration) of at least this many articles prepares the text in worker processes."""
 
 # Combining diacritical marks (the blocks Latin, Greek and Cyrillic use); other scripts' marks are kept.
 _MARK_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
@@ -161,27 +167,73 @@ _DELETE_FTS = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {', '.join(COLUMNS
                f"VALUES ('delete', {_marks(len(COLUMNS) + 1)})")
 
 
+Prepared = tuple[int, int, str, tuple[str, ...], int]
+"""(article id, feed id, feed title, the eight values, their digest)."""
+
+
+def _prepare(rows: Iterable[Sequence[object]],
+             bodies: Mapping[int, tuple[str, str]] | None = None) -> list[Prepared]:
+    """Compute what to index for rows of _ROWS_SQL (pure: runs in worker processes during a rebuild)."""
+    out: list[Prepared] = []
+    for article_id, feed_id, title, author, html, feed_title in rows:
+        assert isinstance(article_id, int) and isinstance(feed_id, int) and isinstance(feed_title, str)
+        values = document(_str(title), _str(author), feed_title, _str(html),
+                          bodies.get(article_id) if bodies else None)
+        out.append((article_id, feed_id, feed_title, values, digest(values)))
+    return out
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _insert(conn: sqlite3.Connection, prepared: list[Prepared]) -> int:
+    conn.executemany(_INSERT_FTS, [(p[0], *p[3]) for p in prepared])
+    conn.executemany("INSERT INTO search_docs (article_id, feed, digest) VALUES (?, ?, ?)",
+                     [(p[0], p[2], p[4]) for p in prepared])
+    feeds = {p[1]: p[2] for p in reversed(prepared)}
+    conn.executemany("INSERT OR IGNORE INTO search_feeds (feed_id, title) VALUES (?, ?)", list(feeds.items()))
+    return len(prepared)
+
+
 def _index_rows(conn: sqlite3.Connection, rows: Iterable[sqlite3.Row],
                 bodies: Mapping[int, tuple[str, str]] | None = None) -> int:
-    fts_rows: list[tuple[object, ...]] = []
-    docs: list[tuple[int, str, int]] = []
-    feeds: dict[int, str] = {}
-    for article_id, feed_id, title, author, html, feed_title in rows:
-        values = document(title, author, feed_title, html, bodies.get(article_id) if bodies else None)
-        fts_rows.append((article_id, *values))
-        docs.append((article_id, feed_title, digest(values)))
-        feeds.setdefault(feed_id, feed_title)
-    conn.executemany(_INSERT_FTS, fts_rows)
-    conn.executemany("INSERT INTO search_docs (article_id, feed, digest) VALUES (?, ?, ?)", docs)
-    conn.executemany("INSERT OR IGNORE INTO search_feeds (feed_id, title) VALUES (?, ?)", list(feeds.items()))
-    return len(docs)
+    return _insert(conn, _prepare(rows, bodies))
+
+
+def _pool() -> tuple[ProcessPoolExecutor, int] | None:
+    workers = max(1, (os.cpu_count() or 1) - 1)
+    if (os.cpu_count() or 1) < 2:
+        return None
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    try:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context), workers
+    except (OSError, NotImplementedError, ValueError):
+        return None
 
 
 def _index_all(conn: sqlite3.Connection) -> int:
-    count = 0
+    """Index every article. A big cache has the text work done by worker processes (all cores but the one
+    inserting), batches in flight while this thread inserts the previous ones."""
+    total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     cursor = conn.execute(_ROWS_SQL + " ORDER BY a.id")
-    while batch := cursor.fetchmany(CHUNK):
-        count += _index_rows(conn, batch)
+    started = _pool() if total >= PARALLEL_MIN else None
+    count = 0
+    if started is None:
+        while batch := cursor.fetchmany(CHUNK):
+            count += _index_rows(conn, batch)
+        return count
+    pool, workers = started
+    with pool:
+        pending: deque[Future[list[Prepared]]] = deque()
+        depth = 2 * workers + 1
+        while batch := cursor.fetchmany(CHUNK):
+            pending.append(pool.submit(_prepare, [tuple(r) for r in batch]))
+            if len(pending) >= depth:
+                count += _insert(conn, pending.popleft().result())
+        while pending:
+            count += _insert(conn, pending.popleft().result())
     return count
 
 
