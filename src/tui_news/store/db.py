@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,9 @@ def translate(exc: sqlite3.Error, path: object) -> StoreError:
     if code == sqlite3.SQLITE_READONLY or "readonly" in text:
         return StoreError(f"the cache {path} is read-only ({text})")
     if code == sqlite3.SQLITE_CANTOPEN or "unable to open" in text:
+        folder = Path(str(path)).parent
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            return StoreError(f"cannot open the cache {path}: its folder {folder} is read-only")
         return StoreError(f"cannot open the cache {path} ({text}); check that its folder exists and is writable")
     if code == sqlite3.SQLITE_BUSY or "locked" in text:
         return StoreError(f"the cache {path} stayed locked by another process for too long; try again")
@@ -45,6 +49,12 @@ def wrap_errors(path: object) -> Iterator[None]:
         raise
     except sqlite3.Error as exc:
         raise translate(exc, path) from exc
+
+
+def _ours_or_empty(conn: sqlite3.Connection) -> bool:
+    if conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID:
+        return True
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
 
 class Database:
@@ -73,6 +83,8 @@ class Database:
             parent = Path(self.path).parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)
+            except FileExistsError as exc:
+                raise StoreError(f"cannot create the cache folder {parent}: a file is in the way") from exc
             except OSError as exc:
                 raise StoreError(f"cannot create the cache folder {parent}: {exc.strerror or exc}") from exc
         with wrap_errors(self.path):
@@ -87,7 +99,7 @@ class Database:
                 conn.execute("PRAGMA foreign_keys = ON")
                 if self.path != ":memory:":
                     mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-                    if mode != "wal":
+                    if mode != "wal" and _ours_or_empty(conn):  # never rewrite someone else's file
                         conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
             except BaseException:
