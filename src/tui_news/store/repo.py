@@ -103,7 +103,17 @@ class Repository:
         """Make the feeds table follow the config: add new feeds, update names/tags, hide removed ones.
 
         A removed feed keeps its articles (and their flags) until it is added back or pruned.
+        Writes nothing when the table already follows the config (opening the cache must not write).
         """
+        wanted = {(f.url, f.name, json.dumps(list(f.tags), ensure_ascii=False), int(f.enabled), 1, position)
+                  for position, f in enumerate(feeds)}
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            rows = conn.execute("SELECT url, name, tags, enabled, in_config, position FROM feeds").fetchall()
+        current = {tuple(r) for r in rows if r["in_config"] or r["url"] in {f.url for f in feeds}}
+        if current == wanted:
+            return
+        self.check_not_damaged()  # config changes are rare: make sure we are not writing into damage
         with self.db.transaction() as conn:
             conn.execute("UPDATE feeds SET in_config = 0")
             for position, feed in enumerate(feeds):
