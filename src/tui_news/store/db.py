@@ -116,7 +116,11 @@ class Database:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                # SQLite may already have rolled back (SQLITE_FULL, IOERR, ...): a second ROLLBACK would fail
+                # and hide the real error behind "cannot rollback - no transaction is active".
+                if conn.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
                 raise
             else:
                 conn.execute("COMMIT")
