@@ -51,7 +51,10 @@ def _bad_feeds(server: fs.FaultServer, bomb: bytes) -> dict[str, tuple[str, str]
     return feeds
 
 
-def _setup(server: fs.FaultServer, tmp_path: Path, bomb: bytes) -> tuple[Path, dict[str, tuple[str, str]], dict[str, str]]:
+Setup = tuple[Path, dict[str, tuple[str, str]], dict[str, str]]
+
+
+def _setup(server: fs.FaultServer, tmp_path: Path, bomb: bytes) -> Setup:
     bad = _bad_feeds(server, bomb)
     good = {name: server.static(f"/{name}.xml", fs.feed_xml(name, 4, prefix=name),
                                 {"Content-Type": "application/rss+xml"}) for name in GOOD}
