@@ -14,7 +14,9 @@ index (FTS5 shadow tables and search_docs) next to the articles table, from the 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -26,6 +28,7 @@ from tui_news.search import parse_query, ranked_ids, reindex, search
 from tui_news.store.repo import Repository
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
+LOAD = ""
 
 VI_WORDS = """
 và của là có được cho không trong người những một các với này đã đến khi năm để về theo từ như nhiều
@@ -122,7 +125,8 @@ def generate(n: int, seed: int = 7) -> list[tuple[object, ...]]:
                 para += " " + rng.choice(rare) + "."
             paras.append(f"<p>{para}</p>")
             size += len(para) + 7
-        published = now_ts - rng.randint(0, 365 * 86400)
+        # Articles arrive over a year, in id order (as a refresh inserts them), a day of jitter.
+        published = now_ts - int((n - i) * 365 * 86400 / n) - rng.randint(0, 86400)
         rows.append((feed_id, f"g{i}", title, None, f"https://example.org/{i}", published, None, None,
                      "".join(paras), f"h{i}", int(rng.random() < 0.3), int(rng.random() < 0.01), now_ts))
     return rows
@@ -168,6 +172,8 @@ def main() -> int:
                         tags=("vietnam",) if i % 2 == 0 else ("world",)) for i in range(20)]
     repo.sync_feeds(feeds)
 
+    global LOAD
+    LOAD = " ".join(f"{x:.1f}" for x in os.getloadavg())
     t0 = time.perf_counter()
     rows = generate(args.n)
     t1 = time.perf_counter()
@@ -183,10 +189,15 @@ def main() -> int:
           f"in {t1 - t0:.1f} s; inserted in {t2 - t1:.1f} s")
 
     t3 = time.perf_counter()
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     count = reindex(repo)
     t4 = time.perf_counter()
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_main = cpu1[0].ru_utime + cpu1[0].ru_stime - cpu0[0].ru_utime - cpu0[0].ru_stime
+    cpu_workers = cpu1[1].ru_utime + cpu1[1].ru_stime - cpu0[1].ru_utime - cpu0[1].ru_stime
     print(f"index build (reindex): {count:,} articles in {t4 - t3:.1f} s "
-          f"({count / (t4 - t3):,.0f} articles/s)")
+          f"({count / (t4 - t3):,.0f} articles/s); CPU {cpu_main:.1f} s in this process (SQLite inserts) "
+          f"+ {cpu_workers:.1f} s in text workers; load average before: {LOAD}")
     repo.db.connect().execute("ANALYZE")
 
     print("\nsizes (dbstat):")
@@ -194,7 +205,8 @@ def main() -> int:
         print(f"  {name:40} {size / 2**20:8.1f} MiB")
     print(f"  {'file':40} {path.stat().st_size / 2**20:8.1f} MiB")
 
-    print(f"\ntop-20 search, {args.runs} runs each (ms): whole call (SQL + snippets) | SQL only | hits")
+    print(f"\nload average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(f"top-20 search, {args.runs} runs each (ms): whole call (SQL + snippets) | SQL only | hits")
     print(f"  {'query':26} {'':30} {'p50':>6} {'p95':>6} | {'p50':>6} {'p95':>6} | hits")
     conn = repo.db.connect()
     all_whole: list[float] = []

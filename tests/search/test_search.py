@@ -338,8 +338,7 @@ def test_ranking_window_and_its_fallback(corpus: Cache, monkeypatch: pytest.Monk
     import tui_news.search as search_module
 
     everything = find(corpus, "dang")
-    monkeypatch.setattr(search_module, "MIN_WINDOW", 1)
-    monkeypatch.setattr(search_module, "MAX_WINDOW", 2)
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 2)
     # Only the 2 newest matches (v5, v6 by id) are ranked when they fill the page...
     assert set(guids(corpus, search(corpus.repo, "dang", limit=2, now=NOW))) == {"v5", "v6"}
     # ...and everything is ranked when the window leaves the page short.
@@ -356,3 +355,9 @@ def test_parallel_rebuild_gives_the_same_index(corpus: Cache, monkeypatch: pytes
     corpus.store(EN_URL, art("e2", "Elections in Europe", "A different body"))  # deletes replay exactly
     assert not fts.is_stale(corpus.repo.db.connect())
     assert "turnout" not in vocab(corpus)
+
+
+def test_accented_exclusion_is_exact_unaccented_is_folded(corpus: Cache) -> None:
+    assert set(find(corpus, "dang -đảng")) == {"v5"}
+    assert find(corpus, "dang -dang") == []
+    assert set(find(corpus, "dang -đang")) == {"v1", "v6"}

@@ -1,9 +1,19 @@
 """Full-text search over the cache, the way Vietnamese (and English) readers type.
 
-`search(repo, "dang bo hai phong since:7d")` parses the query (tui_news.search.query), runs one FTS5 query
-over the contentless index kept by tui_news.store.fts (bm25, title weighted up, exact-diacritic matches
-boosted far above folded-only ones, then newest first), and returns SearchHits whose snippets are windows of
-each article's original NFC text with the matched words as Spans (tui_news.search.snippet).
+`search(repo, "dang bo hai phong since:7d")` parses the query (tui_news.search.query) and ranks the matches in
+the contentless index kept by tui_news.store.fts:
+
+1. every word matches in its folded form; bm25 (title weighted up) scores the newest RANK_WINDOW matches;
+2. words typed with diacritics are looked up again in their exact form, among those matches only: an article
+   with more of them exactly ranks above one with fewer, whatever bm25 says ("đang" puts "đang" above
+   "Đảng"), then bm25, then the newest first;
+3. filters are applied on the articles table; if the window leaves the page short, it widens (x8, then all).
+
+Scoring costs per matched row and per phrase (bm25 counts each phrase over the whole index), so common words
+over 100,000 articles would cost hundreds of ms if every match were scored: a news reader's readers want the
+recent articles, so the newest matches are the ones ranked. Queries with fewer matches than the window are
+ranked in full. SearchHits carry snippets cut from each article's original NFC text with the matched words as
+Spans (tui_news.search.snippet).
 """
 
 from __future__ import annotations
@@ -28,18 +38,11 @@ FTS = fts.FTS_TABLE
 
 BASE_WEIGHTS = (10.0, 3.0, 3.0, 1.0)
 """bm25 weights of title, author, feed title, text."""
-EXACT_BOOST = 20.0
-"""When the query has diacritics, the exact columns weigh this much more than the folded ones."""
-WINDOW_BUDGET = 6000
-MIN_WINDOW = 800
-MAX_WINDOW = 4000
-"""bm25 ranks the newest WINDOW_BUDGET / phrases matches, within [MIN_WINDOW, MAX_WINDOW]: see rank_window."""
-INNER_SLACK = 50
-
-
-def _weights(query: Query) -> tuple[float, ...]:
-    boost = EXACT_BOOST if query.accented else 1.0
-    return tuple(w * boost for w in BASE_WEIGHTS) + BASE_WEIGHTS
+WEIGHTS = ", ".join(f"{w:g}" for w in BASE_WEIGHTS * 2)
+"""The same weights for the exact and the folded columns."""
+RANK_WINDOW = 1000
+"""bm25 scores the newest this-many matches (see the module docstring)."""
+WIDEN = 8
 
 
 def _feeds(conn: sqlite3.Connection) -> list[sqlite3.Row]:
@@ -81,43 +84,47 @@ def _filters(conn: sqlite3.Connection, query: Query) -> tuple[list[str], list[ob
     return where, params
 
 
-def rank_window(query: Query) -> int:
-    """How many of the newest matches bm25 ranks. Scoring costs per matched row and per phrase, so a query
-    matching half the cache ranks its newest few thousand matches (a news reader's readers want recent
-    articles); every query with fewer matches than this is ranked over all of them."""
-    phrases = sum(1 + t.accented for t in query.terms) + len(query.exclusions)
-    return max(MIN_WINDOW, min(MAX_WINDOW, WINDOW_BUDGET // max(1, phrases)))
-
-
-def build_sql(conn: sqlite3.Connection, query: Query, limit: int, *, floor: int | None = None,
-              joined: bool = True) -> tuple[str, list[object]]:
-    """The SELECT (article id, score) for a parsed query, best first.
-
-    `floor`: rank only articles with id >= floor. `joined=False` (no filters): rank in the index alone and
-    join the articles table for the top rows only."""
+def build_sql(conn: sqlite3.Connection, query: Query, limit: int) -> tuple[str, list[object]]:
+    """The SELECT for a query without words (filters, maybe exclusions): newest first."""
     where, params = _filters(conn, query)
-    match = query.match()
-    if match is None:
-        excluded = query.exclusion_match()
-        if excluded is not None:
-            where.append(f"a.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?)")
-            params.append(excluded)
-        sql = (f"SELECT a.id, 0 AS score FROM articles a JOIN feeds f ON f.id = a.feed_id "
-               f"WHERE {' AND '.join(where)} ORDER BY a.published DESC, a.id DESC LIMIT ?")
-        return sql, [*params, limit]
-    weights = ", ".join(f"{w:g}" for w in _weights(query))
-    bound = "" if floor is None else f" AND {FTS}.rowid >= {int(floor)}"
-    if not joined:
-        sql = (f"SELECT a.id, r.score FROM (SELECT rowid AS id, bm25({FTS}, {weights}) AS score FROM {FTS} "
-               f"WHERE {FTS} MATCH ?{bound} ORDER BY score LIMIT ?) AS r "
-               f"JOIN articles a ON a.id = r.id JOIN feeds f ON f.id = a.feed_id "
-               f"WHERE {' AND '.join(where)} ORDER BY r.score, a.published DESC, a.id DESC LIMIT ?")
-        return sql, [match, limit + INNER_SLACK, *params, limit]
-    sql = (f"SELECT a.id, bm25({FTS}, {weights}) AS score FROM {FTS} "
-           f"JOIN articles a ON a.id = {FTS}.rowid JOIN feeds f ON f.id = a.feed_id "
-           f"WHERE {FTS} MATCH ?{bound} AND {' AND '.join(where)} "
-           f"ORDER BY score, a.published DESC, a.id DESC LIMIT ?")
-    return sql, [match, *params, limit]
+    excluded = query.exclusion_match()
+    if excluded is not None:
+        where.append(f"a.id NOT IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?)")
+        params.append(excluded)
+    sql = (f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id "
+           f"WHERE {' AND '.join(where)} ORDER BY a.published DESC, a.id DESC LIMIT ?")
+    return sql, [*params, limit]
+
+
+Scored = tuple[int, float, int]
+"""(article id, bm25 score, exact-tier: how many accented words it has exactly)."""
+
+
+def _score(conn: sqlite3.Connection, query: Query, match: str,
+           window: int | None) -> tuple[list[Scored], bool]:
+    """The newest `window` matches (all when None), scored and in rank order; and whether there may be more."""
+    sql = f"SELECT rowid, bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC"
+    rows = conn.execute(sql + (f" LIMIT {int(window)}" if window else ""), (match,)).fetchall()
+    more = window is not None and len(rows) >= window
+    tiers: dict[int, int] = {}
+    exact = {t.exact_match() for t in query.terms if t.accented}
+    if exact and rows:
+        floor = rows[-1][0]
+        for phrase in exact:
+            for (rowid,) in conn.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? AND rowid >= ?",
+                                         (phrase, floor)):
+                tiers[rowid] = tiers.get(rowid, 0) + 1
+    scored = [(r[0], r[1], tiers.get(r[0], 0)) for r in rows]
+    scored.sort(key=lambda s: (-s[2], s[1]))
+    return scored, more
+
+
+def _keep(conn: sqlite3.Connection, query: Query, ids: list[int]) -> dict[int, int]:
+    """Of these article ids, those that pass the filters: id -> published."""
+    where, params = _filters(conn, query)
+    sql = (f"SELECT a.id, a.published FROM articles a JOIN feeds f ON f.id = a.feed_id "
+           f"WHERE a.id IN (SELECT value FROM json_each(?)) AND {' AND '.join(where)}")
+    return dict(conn.execute(sql, [json.dumps(ids), *params]).fetchall())
 
 
 def ranked_ids(conn: sqlite3.Connection, query: Query, limit: int) -> list[int]:
@@ -126,17 +133,20 @@ def ranked_ids(conn: sqlite3.Connection, query: Query, limit: int) -> list[int]:
     if match is None:
         sql, params = build_sql(conn, query, limit)
         return [r[0] for r in conn.execute(sql, params)]
-    row = conn.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-                       (match, rank_window(query) - 1)).fetchone()
-    floor = None if row is None else int(row[0])
-    joined = bool(query.filters)
-    sql, params = build_sql(conn, query, limit, floor=floor, joined=joined)
-    rows = conn.execute(sql, params).fetchall()
-    if len(rows) < limit and (floor is not None or not joined):
-        # The window (or the removed feeds) left too few: rank everything, joined. Rare and slower.
-        sql, params = build_sql(conn, query, limit)
-        rows = conn.execute(sql, params).fetchall()
-    return list(dict.fromkeys(r[0] for r in rows))
+    window: int | None = RANK_WINDOW
+    while True:
+        scored, more = _score(conn, query, match, window)
+        # Without filters only the top rows need the articles table (for the date and removed feeds).
+        head = scored if query.filters else scored[:2 * limit + 20]
+        kept = _keep(conn, query, [s[0] for s in head])
+        if len(kept) < limit and len(head) < len(scored):
+            head = scored
+            kept = _keep(conn, query, [s[0] for s in head])
+        if len(kept) >= limit or not more:
+            break
+        window = window * WIDEN if window is not None and window * WIDEN < 100 * RANK_WINDOW else None
+    best = sorted((s for s in head if s[0] in kept), key=lambda s: (-s[2], s[1], -kept[s[0]], -s[0]))
+    return [s[0] for s in best[:limit]]
 
 
 def _is_query_error(exc: sqlite3.Error) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from tui_news.errors import SearchQueryError
-from tui_news.store.fts import EXACT_COLUMNS, FOLDED_COLUMNS, TOKEN, exact_form, folded_form
+from tui_news.store.fts import TOKEN, exact_form, folded_form
 from tui_news.text import nfc
 
 FILTERS = ("feed", "tag", "is", "since", "person", "resolution")
@@ -28,10 +28,8 @@ IS_VALUES = ("unread", "read", "starred", "unstarred")
 _QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 _RELATIVE = re.compile(r"^(\d{1,6})\s*(h|hours?|d|days?|w|weeks?|m|months?|y|years?)$", re.I)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _FILTER_NAME = re.compile(r"^(-?)([a-z]+):(.*)$", re.I | re.S)
-
-ALL_COLUMNS = "{" + " ".join(EXACT_COLUMNS + FOLDED_COLUMNS) + "}"
-EXACT = "{" + " ".join(EXACT_COLUMNS) + "}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +46,27 @@ class Term:
         """Typed with diacritics (or đ): exact matches rank first."""
         return self.exact != self.folded
 
-    def fts(self, columns: str, tokens: tuple[str, ...]) -> str:
-        return f'{columns} : "{" ".join(tokens)}"' + ("*" if self.prefix else "")
+    @property
+    def exact_text(self) -> str:
+        """What FTS5 is given to tokenise: the typed text in the exact form (so FTS5 splits it exactly as it
+        split the indexed text, even in scripts whose marks Python's `\\w` does not count as letters)."""
+        return exact_form(self.text)
+
+    def _phrase(self, text: str) -> str:
+        return f'"{text.replace(chr(34), chr(34) * 2)}"' + ("*" if self.prefix else "")
 
     def positive(self) -> str:
-        folded = self.fts(ALL_COLUMNS, self.folded)
-        if not self.accented:
-            return folded
-        return f"({folded} OR {self.fts(EXACT, self.exact)})"
+        """Matches the folded form. No column filter is needed: a folded word is in the folded columns, or
+        in the exact ones where folding changed nothing."""
+        return self._phrase(folded_form(self.exact_text))
+
+    def exact_match(self) -> str:
+        """Matches the exact form (an accented word only ever appears in the exact columns)."""
+        return self._phrase(self.exact_text)
 
     def negative(self) -> str:
-        return self.fts(EXACT, self.exact) if self.accented else self.fts(ALL_COLUMNS, self.folded)
+        """-đảng leaves out "Đảng" but keeps "đang"; -dang leaves out both."""
+        return self.exact_match() if self.accented else self.positive()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +222,7 @@ _EXAMPLES = {"feed": "vnexpress", "tag": "news", "is": "unread", "since": "7d", 
 def parse_query(text: str, *, now: datetime | None = None) -> Query:
     """Parse what the user typed. Raises SearchQueryError with a readable message when it is malformed."""
     now = now or datetime.now(UTC)
-    text = nfc(text).strip()
+    text = _CONTROL.sub(" ", nfc(text)).strip()
     clauses: list[list[Term]] = []
     exclusions: list[Term] = []
     filters: list[Filter] = []
