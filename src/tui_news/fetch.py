@@ -495,6 +495,9 @@ def _redirect_target(resp: httpx.Response) -> httpx.URL:
         raise _FetchFailed(
             f"HTTP {resp.status_code} redirect without a Location header", status=resp.status_code
         )
+    scheme = location.split(":", 1)[0].lower() if ":" in location.split("/", 1)[0] else ""
+    if scheme and scheme not in ("http", "https"):  # httpx cannot even parse some (javascript:, data:)
+        raise _FetchFailed(f"redirect to a non-http(s) URL refused: {_clip(location)}", status=resp.status_code)
     try:
         target = resp.url.join(location)
     except httpx.InvalidURL:
