@@ -224,48 +224,53 @@ class Fetcher:
         current = httpx.URL(url.strip())
         permanent = True
         for hop in range(MAX_REDIRECTS + 1):
-            async with client.stream("GET", current, headers=headers) as resp:
-                status = resp.status_code
-                if status in _REDIRECT_STATUSES:
-                    target = _redirect_target(resp)
-                    if hop == MAX_REDIRECTS:
-                        raise _FetchFailed(f"too many redirects (more than {MAX_REDIRECTS})", status=status)
-                    permanent = permanent and status in _PERMANENT_STATUSES
-                    current = target
-                    continue
-                moved = str(resp.url) if hop > 0 and permanent else None
-                resp_headers = _headers(resp.headers)
-                if status == 304:
-                    return FetchResult(
-                        url=url,
-                        status=304,
-                        body=None,
-                        headers=resp_headers,
-                        etag=resp.headers.get("etag") or caching.etag,
-                        last_modified=resp.headers.get("last-modified") or caching.last_modified,
-                        permanent_url=moved,
-                    )
-                if not 200 <= status < 300:
-                    retry_after = (
-                        _retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
-                    )
+            try:
+                async with client.stream("GET", current, headers=headers) as resp:
+                    status = resp.status_code
+                    if status in _REDIRECT_STATUSES:
+                        target = _redirect_target(resp)
+                        if hop == MAX_REDIRECTS:
+                            raise _FetchFailed(f"too many redirects (more than {MAX_REDIRECTS})", status=status)
+                        permanent = permanent and status in _PERMANENT_STATUSES
+                        current = target
+                        continue
+                    moved = str(resp.url) if hop > 0 and permanent else None
+                    resp_headers = _headers(resp.headers)
+                    if status == 304:
+                        return FetchResult(
+                            url=url,
+                            status=304,
+                            body=None,
+                            headers=resp_headers,
+                            etag=resp.headers.get("etag") or caching.etag,
+                            last_modified=resp.headers.get("last-modified") or caching.last_modified,
+                            permanent_url=moved,
+                        )
+                    if not 200 <= status < 300:
+                        retry_after = (
+                            _retry_after(resp.headers.get("retry-after")) if status in (429, 503) else None
+                        )
+                        return FetchResult(
+                            url=url,
+                            status=status,
+                            headers=resp_headers,
+                            retry_after=retry_after,
+                            error=_status_message(status),
+                        )
+                    body = await self._read_body(resp)
                     return FetchResult(
                         url=url,
                         status=status,
+                        body=body,
                         headers=resp_headers,
-                        retry_after=retry_after,
-                        error=_status_message(status),
+                        etag=resp.headers.get("etag"),
+                        last_modified=resp.headers.get("last-modified"),
+                        permanent_url=moved,
                     )
-                body = await self._read_body(resp)
-                return FetchResult(
-                    url=url,
-                    status=status,
-                    body=body,
-                    headers=resp_headers,
-                    etag=resp.headers.get("etag"),
-                    last_modified=resp.headers.get("last-modified"),
-                    permanent_url=moved,
-                )
+            except httpx.InvalidURL as e:
+                # httpx builds the next request of a redirect even when not following it, and cannot parse some
+                # Locations (javascript:..., data:...): the URL asked for was fine, the redirect is not.
+                raise _FetchFailed(f"redirect to a non-http(s) URL refused ({_clip(str(e), 80)})") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _read_body(self, resp: httpx.Response) -> bytes:
