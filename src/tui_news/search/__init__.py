@@ -111,8 +111,9 @@ def _score(conn: sqlite3.Connection, query: Query, match: str,
     if exact and rows:
         floor = rows[-1][0]
         for phrase in exact:
+            # ANDed with the query, FTS5 skips through the exact word's list instead of reading all of it.
             for (rowid,) in conn.execute(f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? AND rowid >= ?",
-                                         (phrase, floor)):
+                                         (f"({match}) AND {phrase}", floor)):
                 tiers[rowid] = tiers.get(rowid, 0) + 1
     scored = [(r[0], r[1], tiers.get(r[0], 0)) for r in rows]
     scored.sort(key=lambda s: (-s[2], s[1]))

@@ -1,10 +1,9 @@
 """Snippets: a window of an article's original NFC text around the best matches, with the matched spans.
 
-Matching is in the folded form (case and diacritics ignored, đ = d) but runs on the original text: each
-letter of a folded query word becomes the class of every letter that folds to it ("d" -> [dDđĐ], "a" ->
-[aAàáảãạăắ...]), so a match's offsets are offsets in what the reader sees, whatever lengths folding would
-change (7 characters of NFD "Đảng" are 4 in NFC). Words must match whole (or as a prefix for `word*`), and
-the words of a phrase follow each other with only non-word characters between them.
+Matching is in the folded form (case and diacritics ignored, đ = d) of the NFC text, folded character for
+character ("Đảng" -> "dang", 4 -> 4), so a match's offsets are offsets in what the reader sees. Words match
+whole (or as a prefix for `word*`), and the words of a phrase follow each other with only non-word
+characters between them.
 """
 
 from __future__ import annotations
@@ -16,70 +15,71 @@ from functools import lru_cache
 
 from tui_news.models import Span
 from tui_news.search.query import Term
-from tui_news.store.fts import MARKS, fold
+from tui_news.store.fts import fold
 
 WIDTH = 200
 LEAD = 60
 """Characters of context kept before the first match of the window, when there is room."""
 ELLIPSIS = "…"
-_WORD = r"[^\W_]"
-_NOT_WORD = r"[\W_]"
 
 
-def _variants() -> dict[str, set[str]]:
-    """Folded letter -> every character (both cases) that folds to it, over the Latin blocks."""
-    out: dict[str, set[str]] = {}
-    ranges = ((0x30, 0x7F), (0xC0, 0x250), (0x1E00, 0x1F00))
-    for lo, hi in ranges:
+def _fold_table() -> dict[int, str]:
+    """Character -> its folded form, for every letter whose folded form is ONE character (so folding with
+    this table keeps every offset): "Đ" -> "d", "ấ" -> "a", "Ư" -> "u", "A" -> "a", "Ж" -> "ж"."""
+    table: dict[int, str] = {}
+    for lo, hi in ((0x41, 0x5B), (0xC0, 0x250), (0x370, 0x530), (0x1E00, 0x1F00)):
         for cp in range(lo, hi):
-            ch = chr(cp)
-            if not ch.isalnum():
-                continue
-            folded = fold(ch)
-            if len(folded) == 1:
-                out.setdefault(folded, set()).add(ch)
-    return out
+            folded = fold(chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    return table
 
 
-_VARIANTS = _variants()
+_TABLE = _fold_table()
+SEARCH_LIMIT = 100_000
+"""Snippets look for matches in this many characters of an article at most."""
 
 
-def _letter(ch: str) -> str:
-    chars = {ch, ch.upper(), *_VARIANTS.get(ch, ())}
-    if len(chars) == 1:
-        return re.escape(ch)
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
-
-
-def _word(token: str) -> str:
-    # A letter may be followed by leftover combining marks (text that stayed decomposed).
-    return f"[{MARKS}]*".join(_letter(c) for c in token) + f"[{MARKS}]*"
-
-
-def _term_pattern(term: Term) -> str:
-    body = f"{_NOT_WORD}+".join(_word(t) for t in term.folded)
-    tail = f"(?:{_WORD}|[{MARKS}])*" if term.prefix else ""
-    return f"(?<!{_WORD}){body}{tail}(?!{_WORD})"
+def fold_same_length(text: str) -> str:
+    """`text` case- and diacritic-folded character for character: offsets in it are offsets in `text`.
+    (Characters whose folded form is longer, like "ß", stay as they are.)"""
+    lower = text.lower()
+    return (lower if len(lower) == len(text) else text).translate(_TABLE)
 
 
 @lru_cache(maxsize=256)
-def matcher(terms: tuple[Term, ...]) -> re.Pattern[str] | None:
-    """One regex finding every term (longest first, so a phrase wins over a word inside it)."""
-    if not terms:
-        return None
-    order = sorted(range(len(terms)), key=lambda i: -sum(len(t) for t in terms[i].folded))
-    return re.compile("|".join(f"(?P<t{i}>{_term_pattern(terms[i])})" for i in order), re.IGNORECASE)
+def _patterns(terms: tuple[Term, ...]) -> list[tuple[int, re.Pattern[str], bool]]:
+    out = []
+    for index, term in enumerate(terms):
+        body = r"[\W_]+".join(re.escape(w) for w in term.folded)
+        out.append((index, re.compile(body + (r"[^\W_]*" if term.prefix else "")), term.prefix))
+    return out
 
 
 def find_matches(text: str, terms: Sequence[Term]) -> list[tuple[int, int, int]]:
-    """(start, end, term index) of every place a term matches `text`, in text order, not overlapping."""
-    pattern = matcher(tuple(terms))
-    if not text or pattern is None:
+    """(start, end, term index) of every place a term matches `text`, in text order, not overlapping.
+
+    Searched in `fold_same_length(text)`, so offsets are the text's own. Words match whole (a prefix term's
+    last word only has to start a word); the words of a phrase may be separated by any non-word characters."""
+    if not text or not terms:
         return []
-    out = []
-    for m in pattern.finditer(text):
-        name = m.lastgroup or "t0"
-        out.append((m.start(), m.end(), int(name[1:])))
+    folded = fold_same_length(text[:SEARCH_LIMIT])
+    size = len(folded)
+    found: list[tuple[int, int, int]] = []
+    for index, pattern, prefix in _patterns(tuple(terms)):
+        for m in pattern.finditer(folded):
+            start, end = m.span()
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if not prefix and end < size and folded[end].isalnum():
+                continue
+            found.append((start, end, index))
+    # Keep the earlier, then the longer, of overlapping matches (a phrase and a word inside it).
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    out: list[tuple[int, int, int]] = []
+    for match in found:
+        if not out or match[0] >= out[-1][1]:
+            out.append(match)
     return out
 
 
@@ -112,8 +112,9 @@ def _window(text: str, matches: list[tuple[int, int, int]], width: int) -> tuple
 def snippet(text: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, tuple[Span, ...]] | None:
     """A window of `text` around the matches, with their spans as offsets into the returned string.
 
-    None when no term matches `text`.
+    None when no term matches `text`. The snippet is cut from the NFC form of `text`.
     """
+    text = unicodedata.normalize("NFC", text)
     matches = find_matches(text, terms)
     if not matches:
         return None
