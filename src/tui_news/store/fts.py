@@ -39,6 +39,7 @@ FOLDED_COLUMNS = ("title_f", "author_f", "feed_f", "body_f")
 COLUMNS = EXACT_COLUMNS + FOLDED_COLUMNS
 CHUNK = 500
 PARALLEL_MIN = 5000
+BUILD_CACHE_KIB = -65536
 """A rebuild (or the migration) of at least this many articles prepares the text in worker processes."""
 
 # Combining diacritical marks (the blocks Latin, Greek and Cyrillic use); other scripts' marks are kept.
@@ -217,6 +218,16 @@ def _index_all(conn: sqlite3.Connection) -> int:
     """Index every article. A big cache has the text work done by worker processes (all cores but the one
     inserting), batches in flight while this thread inserts the previous ones."""
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    if total >= PARALLEL_MIN:  # FTS5 merges segments as it goes: a bigger page cache makes that cheaper
+        conn.execute(f"PRAGMA cache_size = {BUILD_CACHE_KIB}")
+    try:
+        return _index_all_rows(conn, total)
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def _index_all_rows(conn: sqlite3.Connection, total: int) -> int:
     cursor = conn.execute(_ROWS_SQL + " ORDER BY a.id")
     started = _pool() if total >= PARALLEL_MIN else None
     count = 0
