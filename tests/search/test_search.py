@@ -361,3 +361,12 @@ def test_accented_exclusion_is_exact_unaccented_is_folded(corpus: Cache) -> None
     assert set(find(corpus, "dang -đảng")) == {"v5"}
     assert find(corpus, "dang -dang") == []
     assert set(find(corpus, "dang -đang")) == {"v1", "v6"}
+
+
+def test_an_fts5_error_becomes_a_query_error(corpus: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui_news.search.query import Query
+
+    monkeypatch.setattr(Query, "match", lambda self: 'NEAR("a" AND')
+    with pytest.raises(SearchQueryError) as info:
+        search(corpus.repo, "anything", now=NOW)
+    assert "fts5" not in str(info.value) and "syntax" not in str(info.value)

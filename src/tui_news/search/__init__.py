@@ -189,7 +189,7 @@ def search(repo: Repository, query: str, *, limit: int = 50, now: datetime | Non
         ids = ranked_ids(conn, parsed, limit)
     except sqlite3.OperationalError as exc:
         if _is_query_error(exc):
-            raise SearchQueryError(f"cannot search for {query!r}: the index rejected it ({exc})") from exc
+            raise SearchQueryError(f"cannot search for {query!r}: try plain words or a quoted phrase") from exc
         raise translate(exc, repo.db.path) from exc
     except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
         raise

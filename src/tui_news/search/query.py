@@ -8,7 +8,8 @@
     feed:NAME tag:NAME is:unread is:read is:starred since:7d since:12h since:2026-01-01
     person:"Trương Thị Mai" resolution:57-NQ/TW   (a `-` before a filter negates it)
 
-User text never reaches FTS5 as syntax: every word is re-tokenised here and emitted as a quoted string.
+User text never reaches FTS5 as syntax: every word or phrase is emitted as one quoted FTS5 string (quotes
+doubled, control characters blanked), so FTS5 operators typed by the user are just words.
 Words are compared in two forms (see tui_news.store.fts): a word typed without diacritics matches the folded
 form of the text; a word typed with them matches it too, and ranks articles that have it exactly first.
 """
