@@ -370,3 +370,16 @@ def test_an_fts5_error_becomes_a_query_error(corpus: Cache, monkeypatch: pytest.
     with pytest.raises(SearchQueryError) as info:
         search(corpus.repo, "anything", now=NOW)
     assert "fts5" not in str(info.value) and "syntax" not in str(info.value)
+
+
+def test_body_forms_computed_ahead_unindex_exactly(cache: Cache) -> None:
+    import dataclasses
+
+    html = "<p>Nghị quyết số 57-NQ/TW &amp; Đảng bộ</p>"
+    ahead = dataclasses.replace(art("b", "Tiêu đề", ""), content_html=html, body_forms=fts.body_forms(html))
+    cache.store(VI_URL, ahead)
+    assert find(cache, "nghi quyet 57") == ["b"]
+    cache.store(VI_URL, art("b", "Tiêu đề", "nội dung khác"))
+    assert find(cache, "nghi quyet 57") == []
+    assert not fts.is_stale(cache.repo.db.connect())
+    assert "quyet" not in vocab(cache)
