@@ -383,3 +383,15 @@ def test_body_forms_computed_ahead_unindex_exactly(cache: Cache) -> None:
     assert find(cache, "nghi quyet 57") == []
     assert not fts.is_stale(cache.repo.db.connect())
     assert "quyet" not in vocab(cache)
+
+
+def test_exact_matches_come_first_even_outside_the_ranking_window(
+        cache: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tui_news.search as search_module
+
+    cache.store(VI_URL, art("old", "Tin cũ", "Người dân đang chờ.", days_ago=30))
+    cache.store(VI_URL, *(art(f"n{i}", f"Đảng bộ {i}", "Đảng bộ họp.", days_ago=1) for i in range(5)))
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 2)
+    found = find(cache, "đang")
+    assert found[0] == "old" and len(found) == 6
+    assert guids(cache, search(cache.repo, "đang", limit=3, now=NOW))[0] == "old"

@@ -4,9 +4,9 @@
 the contentless index kept by tui_news.store.fts:
 
 1. every word matches in its folded form; bm25 (title weighted up) scores the newest RANK_WINDOW matches;
-2. words typed with diacritics are looked up again in their exact form, among those matches only: an article
-   with more of them exactly ranks above one with fewer, whatever bm25 says ("đang" puts "đang" above
-   "Đảng"), then bm25, then the newest first;
+2. a query typed with diacritics is first run with those words in their exact form; if that does not fill
+   the page, the folded matches follow, and among them an article with more of the words exactly ranks above
+   one with fewer, whatever bm25 says ("đang" puts "đang" above "Đảng"), then bm25, then the newest first;
 3. filters are applied on the articles table; if the window leaves the page short, it widens (x8, then all).
 
 Scoring costs per matched row and per phrase (bm25 counts each phrase over the whole index), so common words
@@ -100,14 +100,14 @@ Scored = tuple[int, float, int]
 """(article id, bm25 score, exact-tier: how many accented words it has exactly)."""
 
 
-def _score(conn: sqlite3.Connection, query: Query, match: str,
-           window: int | None) -> tuple[list[Scored], bool]:
+def _score(conn: sqlite3.Connection, query: Query, match: str, window: int | None,
+           tiered: bool) -> tuple[list[Scored], bool]:
     """The newest `window` matches (all when None), scored and in rank order; and whether there may be more."""
     sql = f"SELECT rowid, bm25({FTS}, {WEIGHTS}) FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC"
     rows = conn.execute(sql + (f" LIMIT {int(window)}" if window else ""), (match,)).fetchall()
     more = window is not None and len(rows) >= window
     tiers: dict[int, int] = {}
-    exact = {t.exact_match() for t in query.terms if t.accented}
+    exact = {t.exact_match() for t in query.terms if t.accented} if tiered else set()
     if exact and rows:
         floor = rows[-1][0]
         for phrase in exact:
@@ -129,14 +129,30 @@ def _keep(conn: sqlite3.Connection, query: Query, ids: list[int]) -> dict[int, i
 
 
 def ranked_ids(conn: sqlite3.Connection, query: Query, limit: int) -> list[int]:
-    """The ids of the best `limit` articles for a parsed query (sqlite3 errors pass through)."""
+    """The ids of the best `limit` articles for a parsed query (sqlite3 errors pass through).
+
+    A query with diacritics is first run with those words in their exact form: when that fills the page, the
+    page is theirs. Otherwise what it found comes first, then the folded matches, exact-tiered."""
     match = query.match()
     if match is None:
         sql, params = build_sql(conn, query, limit)
         return [r[0] for r in conn.execute(sql, params)]
+    if not query.accented:
+        return _ranked(conn, query, match, limit, tiered=False)
+    exact_match = query.match(exact=True)
+    assert exact_match is not None
+    first = _ranked(conn, query, exact_match, limit, tiered=False)
+    if len(first) >= limit:
+        return first
+    seen = set(first)
+    rest = _ranked(conn, query, match, limit + len(first), tiered=True)
+    return (first + [i for i in rest if i not in seen])[:limit]
+
+
+def _ranked(conn: sqlite3.Connection, query: Query, match: str, limit: int, *, tiered: bool) -> list[int]:
     window: int | None = RANK_WINDOW
     while True:
-        scored, more = _score(conn, query, match, window)
+        scored, more = _score(conn, query, match, window, tiered)
         # Without filters only the top rows need the articles table (for the date and removed feeds).
         head = scored if query.filters else scored[:2 * limit + 20]
         kept = _keep(conn, query, [s[0] for s in head])

@@ -99,13 +99,15 @@ class Query:
     def accented(self) -> bool:
         return any(t.accented for t in self.terms)
 
-    def match(self) -> str | None:
-        """The FTS5 MATCH expression of the positive terms (None when there are none)."""
+    def match(self, *, exact: bool = False) -> str | None:
+        """The FTS5 MATCH expression of the positive terms (None when there are none).
+
+        `exact`: words typed with diacritics must match in their exact form."""
         if not self.clauses:
             return None
         parts = []
         for clause in self.clauses:
-            alts = [t.positive() for t in clause]
+            alts = [t.exact_match() if exact and t.accented else t.positive() for t in clause]
             parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
         expr = " AND ".join(parts)
         if self.exclusions:
