@@ -15,7 +15,12 @@ indexed through the FTS5 'delete' command. They are recomputed from the articles
 feed title is the one part that changes under an article's feet, so the title that was indexed is kept per
 article in `search_docs`, together with a digest of all eight values: if the recomputed values ever differ
 (say the HTML-to-text code changed), the delete is skipped rather than corrupting the index, and the index is
-flagged stale until `rebuild` (`tui-news reindex`).
+flagged stale until `rebuild` (`tui-news reindex`). That is also why the HTML-to-text used here is this
+module's own `html_to_text` (fast regexes, ~20x quicker than the article pane's renderer) and not the
+renderer, which others change for display reasons.
+
+A rebuild (and the migration of a big cache) prepares the text in worker processes while this connection
+inserts; a refresh can hand over bodies prepared in its parser workers (`body_forms`).
 """
 
 from __future__ import annotations
@@ -85,8 +90,8 @@ _TAG = re.compile(r"<[^>]*>")
 # ------------------------------------------------------------------ forms
 def html_to_text(html: str | None) -> str:
     """The text of article HTML for indexing and snippets: tags out, entities decoded. Fast and, unlike the
-    article pane's renderer, owned by the index: unindexing replays it, so it must not change lightly
-    (bump INDEX_VERSION and rebuild when it does)."""
+    article pane's renderer, owned by the index: unindexing replays it, so a change to it needs a rebuild
+    (`tui-news reindex`; until then the digests flag the affected articles and the index as stale)."""
     if not html:
         return ""
     if len(html) > MAX_HTML:
