@@ -45,8 +45,9 @@ def make_big_cache(path: Path, articles: int = 100_000, feeds: int = 50, *, seed
         rows = []
         for i in range(articles):
             published = end - i * 60 - rng.randrange(60)
-            title = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(4, 12))) + f" #{i}"
-            rows.append((feed_ids[i % len(feed_ids)], f"guid-{i}", title.capitalize(), None,
+            words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(4, 12)))
+            title = f"#{i} {words.capitalize()}"
+            rows.append((feed_ids[i % len(feed_ids)], f"guid-{i}", title, None,
                          f"https://example.org/a/{i}", published, None, None, BODY, f"h{i}",
                          int(rng.random() < 0.3), int(rng.random() < 0.01), published))
         with repo.db.transaction() as tx:

@@ -109,6 +109,10 @@ class MainScreen(Screen[None]):
         self.opened_id: int | None = None
         self.opened_link: str | None = None
         self.last_open_ms: float | None = None
+        """Time the last article took in its worker (read, render, entities, mark read)."""
+        self.last_paint_ms: float | None = None
+        """Time from the open request to the article pane painted, for the last article."""
+        self._open_started = 0.0
         self.refreshing = False
         self.counts_dirty = False
         self.refresh_done = 0
@@ -326,6 +330,12 @@ class MainScreen(Screen[None]):
         else:
             when = view.article.published.strftime("%Y-%m-%d %H:%M UTC")
         self.article_view.show(view, when)
+        started = self._open_started
+
+        def painted() -> None:
+            self.last_paint_ms = (time.perf_counter() - started) * 1000 if started else None
+
+        self.article_view.call_after_refresh(painted)
         self.query_one(EntityList).show(view)
         if not view.article.read:
             self.article_list.update_row(view.article.id, read=True)
@@ -452,6 +462,7 @@ class MainScreen(Screen[None]):
 
     @on(ArticleList.Selected)
     def article_selected(self, event: ArticleList.Selected) -> None:
+        self._open_started = time.perf_counter()
         self.load_article(event.article_id)
 
     @on(EntityList.Chosen)

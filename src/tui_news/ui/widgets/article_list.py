@@ -29,6 +29,8 @@ from tui_news.store.repo import ArticleFilter
 
 PAGE_SIZE = 200
 MAX_PAGES = 8
+PREFETCH = 60
+"""Rows of look-ahead: the neighbouring page is read before the cursor or the viewport reaches it."""
 """Pages kept in memory: 1,600 summaries at most, whatever the list's length."""
 
 
@@ -260,10 +262,15 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
         self._post_highlighted()
 
+    def _prefetch(self, first: int, last: int) -> None:
+        for index in (first - PREFETCH, first, last, last + PREFETCH):
+            if 0 <= index < self.total:
+                self._want(index // PAGE_SIZE)
+
     def _post_highlighted(self) -> None:
         row = self.row(self.cursor)
-        if row is None and self.total:
-            self._want(self.cursor // PAGE_SIZE)
+        if self.total:
+            self._prefetch(self.cursor, self.cursor)
         self.post_message(self.Highlighted(self, row.id if row else None, self.cursor))
 
     def action_cursor_down(self) -> None:
@@ -316,6 +323,8 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= self.total:
             return Strip.blank(width, base)
+        if y == 0 and self.hits is None:
+            self._prefetch(index, index + self.scrollable_content_region.height)
         if self.hits is not None:
             text = self._hit_text(self.hits[index], width)
         else:
