@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tui_news import entities as entity_finder
 from tui_news.errors import CacheCorruptError, ParseError, StoreError
 from tui_news.models import (
     Article,
@@ -37,7 +36,6 @@ from tui_news.models import (
     Settings,
     Span,
 )
-from tui_news.parse import parse_feed
 from tui_news.store import fts
 from tui_news.store.repo import ALL_ARTICLES, ArticleFilter, Repository
 from tui_news.text import Document, render_html
@@ -147,6 +145,8 @@ class Service:
         if article is None:
             return None
         document = render_html(article.html)
+        from tui_news import entities as entity_finder  # imported when first needed: keeps start-up fast
+
         spans = self.repo.entities(article_id, entity_finder.ENTITIES_VERSION)
         if spans is None:
             spans = entity_finder.extract(document.text)
@@ -160,6 +160,8 @@ class Service:
 
     def index_entities(self, batch: int = 200) -> int:
         """Compute and store entities for up to `batch` articles that lack them. Returns how many."""
+        from tui_news import entities as entity_finder
+
         todo = self.repo.articles_missing_entities(entity_finder.ENTITIES_VERSION, batch)
         found = {aid: entity_finder.extract(render_html(html).text) for aid, _title, html in todo}
         if found:
@@ -337,7 +339,9 @@ def _warm_up() -> None:
 
 def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime) -> ParsedFeed:
     """Parse, and do the search index's text work here too: workers run on every core, the store on one."""
-    parsed = parse_feed(body, url=url, content_type=content_type, now=now)
+    from tui_news import parse  # workers have it preloaded; the UI process imports it at its first refresh
+
+    parsed = parse.parse_feed(body, url=url, content_type=content_type, now=now)
     articles = tuple(
         dataclasses.replace(a, body_forms=fts.body_forms(a.content_html if a.content_html is not None
                                                           else a.summary_html))

@@ -15,7 +15,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-import tui_news.service as service_module
+import tui_news.parse as parse_module
 from tui_news.config import load_config
 from tui_news.service import Service
 
@@ -162,13 +162,13 @@ async def test_unchanged_body_is_not_parsed_again(httpserver: HTTPServer, tmp_pa
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     httpserver.expect_request("/same.xml").respond_with_data(rss("S", VI))  # no validators at all
     calls: list[str] = []
-    real: Callable[..., object] = service_module.parse_feed
+    real: Callable[..., object] = parse_module.parse_feed
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(str(kwargs.get("url")))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service_module, "parse_feed", counting)
+    monkeypatch.setattr(parse_module, "parse_feed", counting)
     service = open_service(tmp_path, [httpserver.url_for("/same.xml")], processes=1)
     try:
         assert (await service.refresh())[0].new == 2
