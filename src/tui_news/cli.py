@@ -264,11 +264,42 @@ COMMANDS = {
 }
 
 
+_SEARCH_OPTIONS = {"--limit": 1, "--json": 0, "--config": 1, "--db": 1, "-h": 0, "--help": 0}
+
+
+def _protect_query(argv: list[str]) -> list[str]:
+    """`tui-news search security -climate`: a query word may start with "-" (an exclusion).
+
+    argparse would take it for an option, so the words of a search are passed after "--", with the
+    command's own options (--limit N, --json, --config P, --db P) picked out wherever they stand."""
+    if "search" not in argv:
+        return argv
+    at = argv.index("search")
+    head, rest = argv[: at + 1], argv[at + 1 :]
+    options: list[str] = []
+    words: list[str] = []
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        name = token.split("=", 1)[0]
+        if token == "--":
+            words.extend(rest[i + 1 :])
+            break
+        if name in _SEARCH_OPTIONS:
+            takes = _SEARCH_OPTIONS[name] if "=" not in token else 0
+            options.extend(rest[i : i + 1 + takes])
+            i += 1 + takes
+            continue
+        words.append(token)
+        i += 1
+    return [*head, *options, "--", *words] if words else [*head, *options]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from tui_news.errors import ConfigError, OpmlError, SearchQueryError, TuiNewsError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_protect_query(list(sys.argv[1:] if argv is None else argv)))
     for name in ("config", "db"):
         if not hasattr(args, name):
             setattr(args, name, None)

@@ -236,6 +236,12 @@ def test_cli_refresh_and_feeds_json(httpserver: HTTPServer, tmp_path: Path) -> N
     assert (data["ok.xml"]["unread"], data["ok.xml"]["total"], data["ok.xml"]["title"]) == (2, 2, "Báo tốt")
     assert data["ok.xml"]["last_error"] is None
     assert "404" in data["gone.xml"]["last_error"] and data["gone.xml"]["last_status"] == "404"
+    found = json.loads(cli("search", "nghi", "quyet", "--json", *common, cwd=tmp_path).stdout)
+    assert [hit["title"] for hit in found] == ["Đảng bộ Hải Phòng"]
+    proc = cli("search", "nghi", "-hai", "--limit", "5", "--json", *common, cwd=tmp_path)  # an exclusion
+    assert proc.returncode == 0 and json.loads(proc.stdout) == [], proc.stderr
+    proc = cli("search", '"unclosed', *common, cwd=tmp_path)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
     httpserver.clear()
     httpserver.expect_request("/ok.xml").respond_with_data(rss("Báo tốt", VI))
     httpserver.expect_request("/gone.xml").respond_with_data(rss("Back", VI[:1]))
