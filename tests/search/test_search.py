@@ -395,3 +395,13 @@ def test_exact_matches_come_first_even_outside_the_ranking_window(
     found = find(cache, "đang")
     assert found[0] == "old" and len(found) == 6
     assert guids(cache, search(cache.repo, "đang", limit=3, now=NOW))[0] == "old"
+
+
+def test_entity_filters_compute_missing_entities_first(corpus: Cache) -> None:
+    """Right after a refresh nothing has its entities yet: the filter computes them for the candidates."""
+    conn = corpus.repo.db.connect()
+    assert conn.execute("SELECT count(*) FROM article_entities").fetchone()[0] == 0
+    assert find(corpus, 'person:"truong thi mai"') == ["v2"]
+    assert find(corpus, "resolution:57-NQ/TW") == ["v2"]
+    computed = conn.execute("SELECT count(*) FROM articles WHERE entities_version IS NOT NULL").fetchone()[0]
+    assert 1 <= computed < corpus.repo.count_articles()  # only the candidates, not the whole cache

@@ -30,7 +30,7 @@ from tui_news.search.snippet import best
 from tui_news.store import fts
 from tui_news.store.db import BUSY_TIMEOUT_MS, translate, wrap_errors
 from tui_news.store.repo import Repository
-from tui_news.text import nfc
+from tui_news.text import html_to_text, nfc
 
 __all__ = ["Query", "Term", "Filter", "parse_query", "search", "reindex", "build_sql", "ranked_ids"]
 
@@ -194,12 +194,54 @@ def _catch_up_feed_titles(repo: Repository) -> None:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
+ENTITY_BACKFILL = 2_000
+"""At most this many articles get their entities computed by one `person:`/`resolution:` search."""
+
+
+def _ensure_entities(repo: Repository, query: Query, now: datetime) -> None:
+    """Entities are computed lazily (when an article is opened, or by `reindex`). Before a `person:` or
+    `resolution:` filter reads them, compute them for the newest articles whose text holds the words asked
+    for: a refresh from cron followed by `tui-news search person:"..."` must find what it fetched."""
+    wanted = [flt for flt in query.filters if flt.name in ("person", "resolution")]
+    if not wanted:
+        return
+    conn = repo.db.connect()
+    todo: dict[int, str] = {}
+    for flt in wanted:
+        words = fts.TOKEN.findall(fts.fold(flt.value))
+        if not words:
+            continue
+        match = parse_query(" ".join(f'"{w}"' for w in words), now=now).match()
+        if match is None:
+            continue
+        rows = conn.execute(
+            f"""SELECT a.id, coalesce(a.content, a.summary, '') FROM articles a
+                WHERE a.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? ORDER BY rowid DESC LIMIT ?)
+                AND (a.entities_version IS NULL OR a.entities_version != ?)""",
+            (match, ENTITY_BACKFILL, entities.ENTITIES_VERSION),
+        ).fetchall()
+        todo.update((r[0], r[1]) for r in rows)
+    if not todo:
+        return
+    found = {aid: entities.extract(html_to_text(html)) for aid, html in todo.items()}
+    try:
+        repo.store_entities(found, entities.ENTITIES_VERSION)
+    except StoreError:
+        pass  # a read-only or busy cache: the filter then sees what was stored before
+
+
 def search(repo: Repository, query: str, *, limit: int = 50, now: datetime | None = None) -> list[SearchHit]:
     """The best `limit` articles for `query`. Raises SearchQueryError for a malformed query."""
-    parsed = parse_query(query, now=now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    parsed = parse_query(query, now=now)
     if parsed.empty or limit < 1:
         return []
     _catch_up_feed_titles(repo)
+    try:
+        _ensure_entities(repo, parsed, now)
+    except sqlite3.OperationalError as exc:
+        if not _is_query_error(exc):
+            raise translate(exc, repo.db.path) from exc
     conn = repo.db.connect()
     try:
         ids = ranked_ids(conn, parsed, limit)
