@@ -79,8 +79,8 @@ class DemoServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.httpd.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def start(self) -> DemoServer:
         self.thread.start()
