@@ -152,22 +152,13 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from tui_news.config import bundled_config_path, find_config, load_config, user_config_path
-    from tui_news.opml import append_feeds, read_opml
+    from tui_news.config import find_config
+    from tui_news.opml import import_opml
 
-    path = find_config(args.config)
-    config = load_config(path)
-    feeds, skipped = read_opml(Path(args.file))
-    target = path
-    if path.resolve() == bundled_config_path().resolve():
-        target = user_config_path()  # never write into the installed package
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(path.read_text("utf-8"), "utf-8")
-    added = append_feeds(target, feeds, (f.url for f in config.feeds))
+    added, skipped, target = import_opml(Path(args.file), find_config(args.config))
     for line in skipped:
         print(f"skipped: {line}", file=sys.stderr)
-    print(f"{len(added)} feeds added to {target} ({len(feeds) - len(added)} already there, {len(skipped)} skipped)")
+    print(f"{len(added)} feeds added to {target} ({len(skipped)} skipped)")
     return 0
 
 

@@ -163,3 +163,24 @@ def append_feeds(config_path: Path, feeds: Sequence[FeedConfig], existing: Itera
         Path(tmp).unlink(missing_ok=True)
         raise
     return new
+
+
+def import_opml(opml_path: Path, config_path: Path | None = None) -> tuple[list[FeedConfig], list[str], Path]:
+    """Add the feeds of an OPML file to a feeds.toml. Returns (feeds added, lines skipped, the file written).
+
+    `config_path` None means the file the lookup order finds. The bundled default is never written: its
+    text is copied to the user's config dir first. A malformed OPML raises OpmlError and changes nothing.
+    """
+    from tui_news.config import bundled_config_path, find_config, load_config, user_config_path
+
+    path = config_path or find_config()
+    config = load_config(path)
+    feeds, skipped = read_opml(opml_path)
+    target = path
+    if path.resolve() == bundled_config_path().resolve():
+        target = user_config_path()
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text("utf-8"), "utf-8")
+    added = append_feeds(target, feeds, (f.url for f in config.feeds))
+    return added, skipped, target

@@ -173,6 +173,18 @@ class Service:
 
         return search(self.repo, query, limit=limit, now=self.clock())
 
+    def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
+        """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""
+        from tui_news.opml import import_opml
+
+        added, skipped, target = import_opml(path, self.config.path)
+        if added:
+            feeds = self.config.feeds + tuple(added)
+            self.config = dataclasses.replace(self.config, path=target, feeds=feeds)
+            self._by_url = {f.url: f for f in feeds}
+            self.repo.sync_feeds(feeds)
+        return added, skipped
+
     # ---------------------------------------------------------------- writes
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
         self.repo.set_read(article_ids, read)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
+from tui_news.service import Service
 from tui_news.store.repo import ArticleFilter
 from tui_news.ui.app import NewsApp
 from tui_news.ui.screens.confirm import ConfirmScreen
@@ -19,7 +20,7 @@ from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
 
-from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, open_service, settle
+from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, fixed_clock, open_service, settle
 
 SEED_TITLE = ("Khảo sát về việc thực hiện đổi mới phương thức lãnh đạo của Đảng tại Đảng bộ "
               "thành phố Hải Phòng")
@@ -497,3 +498,45 @@ async def test_failure_detail_for_gone_feed_in_palette_help(make_app) -> None:  
         commands = NewsCommands(app.screen)._commands()
         gone = [help_text for name, help_text, _cb in commands if "Một nguồn đã ngừng" in name]
         assert gone == ["Error: HTTP 404 Not Found"]
+
+
+async def test_refresh_computes_entities_in_the_background(tmp_path: Path) -> None:
+    """After a refresh brings articles, their entities are computed without anyone opening them."""
+    from tui_news import entities
+
+    service = open_service(tmp_path / "fresh.sqlite3", demo_fetcher())
+    try:
+        app = NewsApp(service, refresh_on_start=True, clock=fixed_clock)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, rounds=6)
+            assert "Refreshed 4 feeds" in app.screen.status.line
+        assert service.repo.articles_missing_entities(entities.ENTITIES_VERSION, 10) == []
+        keys = {key for _kind, key, _n in service.repo.entity_keys("PERSON", limit=500)}
+        assert "Trương Thị Mai" in keys
+    finally:
+        service.close()
+
+
+async def test_import_opml_from_the_palette_adds_feeds(tmp_path: Path, fetcher: FakeFetcher) -> None:
+    from tui_news.config import load_config
+    from tui_news.models import Config
+
+    config_path = tmp_path / "feeds.toml"
+    config_path.write_text('[[feeds]]\nurl = "http://demo.invalid/old.xml"\n', "utf-8")
+    opml = tmp_path / "subs.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="News"><outline text="New feed" '
+                    'xmlUrl="https://new.example/rss"/></outline></body></opml>', "utf-8")
+    config = load_config(config_path)
+    service = Service.open(Config(config.path, config.feeds, config.settings), tmp_path / "c.sqlite3",
+                           clock=fixed_clock, fetcher_factory=lambda _s: fetcher, processes=1)
+    try:
+        app = NewsApp(service, refresh_on_start=False, clock=fixed_clock)
+        async with app.run_test(size=SIZE) as pilot:
+            app.import_opml(opml)
+            await settle(pilot, rounds=5)
+            assert "https://new.example/rss" in {f.url for f in service.feeds()}
+            assert "https://new.example/rss" in fetcher.calls  # the new feed was fetched
+        assert [f.url for f in load_config(config_path).feeds] == ["http://demo.invalid/old.xml",
+                                                                    "https://new.example/rss"]
+    finally:
+        service.close()

@@ -10,8 +10,9 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from tui_news.errors import TuiNewsError
 from tui_news.service import Service
-from tui_news.ui.commands import NewsCommands, opml_importer
+from tui_news.ui.commands import NewsCommands
 from tui_news.ui.screens.confirm import PromptScreen
 from tui_news.ui.screens.help import HelpScreen, binding_rows
 from tui_news.ui.screens.main import MainScreen, SearchInput
@@ -77,17 +78,16 @@ class NewsApp(App[int]):
 
     @work(thread=True, group="opml", exit_on_error=False)
     def import_opml(self, path: Path) -> None:
-        importer = opml_importer()
-        if importer is None:
-            return
         try:
-            added = importer(path)
-        except Exception as exc:  # noqa: BLE001 - any failure is reported, never a crash
+            added, skipped = self.service.import_opml(path)
+        except TuiNewsError as exc:
             self.call_from_thread(self.notify, str(exc), title="OPML import failed", severity="error",
                                   markup=False)
             return
-        count = len(added) if isinstance(added, list) else 0
-        self.call_from_thread(self.notify, f"{count} feeds added", title="OPML import", markup=False)
+        note = f"{len(added)} feeds added" + (f", {len(skipped)} skipped" if skipped else "")
+        self.call_from_thread(self.notify, note, title="OPML import", markup=False)
+        if added:
+            self.call_from_thread(self.main_screen.after_import)
 
 
 def _start_resource_tracker() -> None:

@@ -20,15 +20,6 @@ if TYPE_CHECKING:
     from tui_news.ui.app import NewsApp
 
 
-def opml_importer() -> Callable[..., object] | None:
-    """`tui_news.opml.import_opml` when the domain provides it (the command is left out otherwise)."""
-    try:
-        from tui_news import opml
-    except ImportError:
-        return None
-    return getattr(opml, "import_opml", None)
-
-
 class NewsCommands(Provider):
     app: NewsApp
 
@@ -44,8 +35,7 @@ class NewsCommands(Provider):
             ("Change theme", "Choose one of Textual's themes", app.action_change_theme),
             ("Show keys", "Every binding and its id", app.action_help),
         ]
-        if opml_importer() is not None:
-            out.append(("Import OPML…", "Add the feeds of an OPML file", app.action_import_opml))
+        out.append(("Import OPML…", "Add the feeds of an OPML file", app.action_import_opml))
         for node in (ALL, UNREAD, STARRED):
             out.append((f"Go to {node.title}", "Show this list", partial(screen.go_to, node)))
         for tag in sorted({t for f in screen.tree.feeds.values() for t in f.tags}):

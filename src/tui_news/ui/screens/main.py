@@ -185,6 +185,14 @@ class MainScreen(Screen[None]):
         self.post_message(FeedsLoaded(feeds, service.tags(), sum(f.unread for f in feeds), starred,
                                       sum(f.total for f in feeds)))
 
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def backfill_entities(self) -> None:
+        """Compute the entities of new articles in the background, a batch at a time, so `person:` search
+        and the entity lists see them without the reader opening each article first."""
+        worker = get_current_worker()
+        while not worker.is_cancelled and self.service.index_entities(50):
+            pass
+
     @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def load_list(self, flt: ArticleFilter, generation: int, keep_cursor: bool = False) -> None:
         total = self.service.count_articles(flt)
@@ -394,8 +402,10 @@ class MainScreen(Screen[None]):
             self.status.show(line, error=bool(failed))
             self.counts_dirty = False
             self.load_feeds()
-            if not self.article_list.searching and any(o.new or o.updated for o in outcomes):
-                self._reload_list(keep_cursor=True)
+            if any(o.new or o.updated for o in outcomes):
+                self.backfill_entities()
+                if not self.article_list.searching:
+                    self._reload_list(keep_cursor=True)
 
     def _flush_counts(self) -> None:
         """Counts changed (reads, a refresh in progress): re-read them at most once a second."""
@@ -582,6 +592,11 @@ class MainScreen(Screen[None]):
 
     def action_refresh_all(self) -> None:
         self.start_refresh(None)
+
+    def after_import(self) -> None:
+        """Feeds were added (OPML import): show them, and fetch what is due (the new ones)."""
+        self.load_feeds()
+        self.start_refresh(None, due_only=True)
 
     def refresh_feeds(self, feed_ids: Iterable[int] | None) -> None:
         self.start_refresh(list(feed_ids) if feed_ids is not None else None)
