@@ -10,7 +10,9 @@ and its parser processes) and peak RSS (the largest single process) per run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import random
 import resource
 import subprocess
@@ -106,6 +108,7 @@ def run_refresh(config: Path, db: Path) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    keep = os.environ.get("BENCH_KEEP")  # a folder to keep the configs and caches in, for a closer look
     sizes = [int(a) for a in sys.argv[1:]] or [50, 200, 500]
     rng = random.Random(42)
     print(f"generating {max(sizes)} feeds...", flush=True)
@@ -117,7 +120,7 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
     print(f"{'N':>5} {'run':>5} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12}")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() if not keep else contextlib.nullcontext(keep) as tmp:
         for n in sizes:
             config = Path(tmp) / f"feeds-{n}.toml"
             config.write_text("[settings]\nconcurrency = 64\nper_host = 64\n" + "".join(
