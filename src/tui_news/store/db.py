@@ -67,7 +67,7 @@ class Database:
         self.path = str(path)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
 
     def connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -75,7 +75,7 @@ class Database:
             conn = self._open()
             self._local.conn = conn
             with self._lock:
-                self._all.append(conn)
+                self._all.append((threading.current_thread(), conn))
         return conn
 
     def _open(self) -> sqlite3.Connection:
@@ -126,9 +126,18 @@ class Database:
                 conn.execute("COMMIT")
 
     def close(self) -> None:
+        """Close the connections of this thread and of threads that have ended.
+
+        A connection another live thread may be using right now is never closed under it (sqlite3 would
+        crash the process): its statement is interrupted instead, and the connection is closed when that
+        thread's locals go (a UI worker still reading when the app quits)."""
         with self._lock:
             conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+        me = threading.current_thread()
+        for owner, conn in conns:
+            if owner is me or not owner.is_alive():
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            else:
+                conn.interrupt()
         self._local = threading.local()
