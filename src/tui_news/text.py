@@ -8,7 +8,6 @@ Entities and search snippets are computed on `Document.text`, so their offsets l
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -296,25 +295,3 @@ def html_to_text(html: str | None) -> str:
     """The plain text of an article body (what search indexes and entities are found in)."""
     return render_html(html).text
 
-
-_SKIPPED_BLOCK = re.compile(
-    r"<(script|style|head|title|noscript|template|iframe|object|embed|svg|math|select|textarea|button|form|audio"
-    r"|video|canvas|map)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
-    re.S | re.I,
-)
-_ANY_TAG = re.compile(r"<[^>]*>")
-_BLANKS = re.compile(r"\s+")
-
-
-def index_text(html_text: str | None) -> str:
-    """The words of an article body, fast (regexes, ~20x quicker than `render_html`), for the search index.
-
-    Same words as `html_to_text` minus the decorations (link numbers, "[image: ...]"): what a search needs,
-    at a cost a 500-feed refresh can afford.
-    """
-    if not html_text:
-        return ""
-    if len(html_text) > MAX_HTML:
-        html_text = html_text[:MAX_HTML]
-    stripped = _ANY_TAG.sub(" ", _SKIPPED_BLOCK.sub(" ", html_text)) if "<" in html_text else html_text
-    return _BLANKS.sub(" ", clean_text(html.unescape(stripped))).strip()
