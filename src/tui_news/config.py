@@ -96,9 +96,7 @@ class _Locator:
         key_re = re.compile(r"^\s*(\"?)" + re.escape(key) + r"\1\s*=")
         for number in range(start if header is None else start + 1, len(self.lines) + 1):
             text = self.lines[number - 1]
-            if header is not None and re.match(r"^\s*\[", text):
-                break
-            if header is None and re.match(r"^\s*\[", text):
+            if re.match(r"^\s*\[", text):  # the next table starts
                 break
             if key_re.match(text):
                 return number

@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -153,10 +153,6 @@ class Service:
             with contextlib.suppress(StoreError):  # a read-only cache still shows the article
                 self.repo.store_entities({article_id: spans}, entity_finder.ENTITIES_VERSION)
         return ArticleView(article, document, tuple(spans))
-
-    def entities(self, article_id: int) -> list[Span]:
-        view = self.view(article_id)
-        return list(view.entities) if view else []
 
     def index_entities(self, batch: int = 200) -> int:
         """Compute and store entities for up to `batch` articles that lack them. Returns how many."""
@@ -360,12 +356,3 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime) -
         for a in parsed.articles
     )
     return dataclasses.replace(parsed, articles=articles)
-
-
-@contextlib.asynccontextmanager
-async def opened(config: Config, db_path: Path | str, **kwargs: Any) -> AsyncIterator[Service]:
-    service = await asyncio.to_thread(Service.open, config, db_path, **kwargs)
-    try:
-        yield service
-    finally:
-        await asyncio.to_thread(service.close)
