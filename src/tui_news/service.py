@@ -338,7 +338,7 @@ class Service:
             self.repo.store_feed, feed.id, parsed, caching=new_caching, status=status, now=now,
             next_refresh=self._next_refresh(feed, now), max_articles=self.settings.max_articles_per_feed,
         )
-        return FeedOutcome(feed.url, parsed.title or title if not feed.name else title, new=new, updated=updated)
+        return FeedOutcome(feed.url, title if feed.name else (parsed.title or title), new=new, updated=updated)
 
 
 def _warm_up() -> None:

@@ -257,3 +257,16 @@ def test_file_urls_and_plain_paths(tmp_path: Path) -> None:
     proc = cli("refresh", "--config", str(config), "--db", str(tmp_path / "c.db"), cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 new" in proc.stdout and "1 new" in proc.stdout
+
+
+async def test_outcome_title_prefers_the_configured_name(httpserver: HTTPServer, tmp_path: Path) -> None:
+    httpserver.expect_request("/named.xml").respond_with_data(rss("Title from the feed", VI))
+    httpserver.expect_request("/unnamed.xml").respond_with_data(rss("Own title", VI))
+    path = tmp_path / "feeds.toml"
+    path.write_text(f'[[feeds]]\nurl = "{httpserver.url_for("/named.xml")}"\nname = "Báo của tôi"\n'
+                    f'[[feeds]]\nurl = "{httpserver.url_for("/unnamed.xml")}"\n', "utf-8")
+    service = Service.open(load_config(path), tmp_path / "cache.db", clock=lambda: NOW)
+    try:
+        assert [o.title for o in await service.refresh()] == ["Báo của tôi", "Own title"]
+    finally:
+        service.close()
