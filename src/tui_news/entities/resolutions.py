@@ -44,7 +44,7 @@ _VI_RE = re.compile(
 _VI_ABBR_RE = re.compile(rf"(?<![\w/-])(?P<word>{_VI_ABBR}){_S}(?P<num>{_NUM}(?P<ids>{_IDS_VI}))(?![\w/])")
 _LAW_RE = re.compile(rf"(?<![\w])(?P<word>Bộ luật|Luật|luật|Pháp lệnh){_S}(?=[{_UP}])")
 _LAW_WORD = re.compile(r"[^\W\d_]+")
-_LAW_QUAL = re.compile(rf"(?:{_S}(?:năm{_S})?\d{{4}}\b)?(?:{_S}?\((?:sửa đổi(?:, bổ sung)?|\d{{4}})\))?")
+_LAW_QUAL = re.compile(_YEAR_Q)
 
 # English.
 _EN_BODY = (
