@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ class Service:
         self.processes = processes if processes is not None else (os.cpu_count() or 1)
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tui-news-store")
         self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
         self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
         self._checked = False
         """Set once PRAGMA quick_check passed: a refresh must not write into a damaged cache."""
@@ -209,6 +211,10 @@ class Service:
     def _parser(self, bodies: int) -> Executor | None:
         if bodies < PROCESS_POOL_MIN_BODIES or self.processes < 2:
             return None
+        with self._pool_lock:  # two refreshes may ask at once (called in a thread)
+            return self._start_pool()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
             # forkserver: workers fork from a clean single-threaded server, never from the app's threads.
             context = multiprocessing.get_context("forkserver")
@@ -252,7 +258,7 @@ class Service:
             on_start(len(feeds))
         if not feeds:
             return []
-        executor = self._parser(len(feeds))
+        executor = await asyncio.to_thread(self._parser, len(feeds))  # starting processes blocks: not on the loop
         outcomes: list[FeedOutcome] = []
         damaged: list[CacheCorruptError] = []
         # Feeds between "fetch started" and "stored": bounds the bodies and parsed feeds held in memory.
