@@ -116,6 +116,7 @@ class MainScreen(Screen[None]):
         self.refreshing = False
         self.counts_dirty = False
         self.refresh_done = 0
+        self.refresh_pending = False
         self.refresh_failed = 0
         self.refresh_total = 0
 
@@ -163,8 +164,9 @@ class MainScreen(Screen[None]):
         self.load_list(self.flt, self._next_generation())
         self.load_feeds()
         self.set_interval(1.0, self._flush_counts)
-        if self.app.refresh_on_start:
-            self.call_after_refresh(self.start_refresh, None, True)
+        # The background refresh starts once the cached list is on screen (on_list_loaded): opening the
+        # network client and checking the cache would otherwise compete with the first paint.
+        self.refresh_pending = self.app.refresh_on_start
 
     def _next_generation(self) -> int:
         self.generation += 1
@@ -319,6 +321,9 @@ class MainScreen(Screen[None]):
         self.article_list.reset(message.flt, message.total, message.rows, generation=message.generation,
                                 keep_cursor=message.keep_cursor)
         self._set_list_title(message.total)
+        if self.refresh_pending:
+            self.refresh_pending = False
+            self.call_after_refresh(self.start_refresh, None, True)
 
     def on_page_loaded(self, message: PageLoaded) -> None:
         self.article_list.add_page(message.generation, message.page, message.rows)
