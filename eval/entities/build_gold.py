@@ -73,7 +73,12 @@ def main() -> None:
     for item in items:
         langs[str(item["lang"])] = langs.get(str(item["lang"]), 0) + 1
     print(f"wrote {len(items)} items: {langs}")
-    heldout = parse_file("heldout_src.txt") + parse_file("heldout2_src.txt") + parse_file("heldout3_src.txt")
+    heldout = (
+        parse_file("heldout_src.txt")
+        + parse_file("heldout2_src.txt")
+        + parse_file("heldout3_src.txt")
+        + parse_file("heldout4_src.txt")
+    )
     with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as fh:
         for item in heldout:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
