@@ -289,6 +289,12 @@ _TITLE_INNER = frozenset(
 )
 
 
+# One-word kinship titles; capitalised in the middle of a sentence they are syllables of a name or a place
+# ("Nguyễn Thúy Anh", "Trần Anh Thư", "huyện Cô Tô"), not "anh", "cô".
+_KINSHIP = frozenset("ông bà anh chị em cô chú bác cụ thầy cháu cậu mợ dì thím bé".split())
+_SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
+
+
 @dataclass(slots=True)
 class _Tok:
     start: int
@@ -309,6 +315,13 @@ class _Finder:
         self.lower_words: frozenset[str] = frozenset()
 
     # --- context -----------------------------------------------------------------------------------------
+    def _mid_sentence_kinship(self, pos: int, word: str) -> bool:
+        """A capitalised one-word kinship title at `pos` that does not start a sentence (so not a title)."""
+        if word.lower() not in _KINSHIP or not word[:1].isupper():
+            return False
+        before = self.text[max(0, pos - 3) : pos].rstrip(" \u00a0\t")
+        return bool(before) and before[-1] not in _SENTENCE_START
+
     def _words_before(
         self, pos: int, limit: int = 8, breaks: re.Pattern[str] = _CLAUSE_BREAK_RE
     ) -> list[str]:
@@ -330,6 +343,8 @@ class _Finder:
         if not prev:
             return False
         last = prev[-1].lstrip("‘’'\"“”([")
+        if self.lang == "vi" and self._mid_sentence_kinship(pos - len(prev[-1]) - 1, last):
+            return False
         last = last.lower() if self.lang == "vi" else last
         if last not in self.lex.title_last:
             return False
@@ -451,11 +466,17 @@ class _Finder:
         if hit is None:
             return None
         phrase, category = hit
+        if category == "title" and self.lang == "vi" and self._mid_sentence_kinship(tok.start, tok.word):
+            return None
         end = tok.start + len(phrase)
         j = i
         while j < len(toks) and toks[j].start < end:
             j += 1
         return j, category
+
+    def _folded_hit(self, toks: list[_Tok], j: int) -> bool:
+        """Whether the phrase at token j matched only with its case ignored ("Chiến Thắng" for "Chiến thắng")."""
+        return self.index.match(self.text, toks[j].start, toks[j].word) is None
 
     def _is_acronym(self, tok: _Tok) -> bool:
         return len(tok.word) > 1 and tok.word.isupper()
@@ -478,6 +499,10 @@ class _Finder:
             and toks[1].start == toks[0].end + 1
         ):
             return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
+        if vi and self.text.startswith(("T.Ư", "T.W"), toks[0].start):
+            toks = toks[2:]  # "Ủy viên T.Ư Đảng": the abbreviation of "Trung ương"
+            if not toks:
+                return
         surnames = self.lex.surnames
         given_en = self.lex.given_en
         titled = self._title_before(toks[0].start)
@@ -526,7 +551,17 @@ class _Finder:
                 after_place = category == "place"
                 i = j
                 continue
-            if self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
+            if (
+                not vi
+                and titled
+                and len(tok.word) == 2
+                and tok.word.isupper()
+                and i + 1 < n
+                and not self._is_acronym(toks[i + 1])
+                and self._phrase_at(toks, i + 1) is None
+            ):
+                pass  # "Vice President JD Vance": initials written without dots
+            elif self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
                 seen_lexicon = True
                 i += 1
                 continue
@@ -571,6 +606,7 @@ class _Finder:
                 and not vi
                 and count >= 2
                 and first not in given_en
+                and not (len(first) == 2 and first.isupper())
                 and (toks[i + 1].word in given_en)
             ):
                 i += 1
@@ -618,6 +654,16 @@ class _Finder:
                 and toks[i].word not in self.lex.given_en
             ):
                 hit = None  # "Truong My Lan": a Vietnamese syllable that is also an English word
+            if (
+                hit is not None
+                and self.lang == "vi"
+                and hit[1] in ("org", "place")
+                and hit[0] == len(toks)
+                and 1 <= j - i <= 2
+                and toks[i].word in self.lex.surnames
+                and (hit[0] - j == 1 or not toks[j + 1].word[:1].isupper() or self._folded_hit(toks, j))
+            ):
+                return len(toks)  # "Trần Đức Quận", "Nguyễn Văn Vịnh", "Nguyễn Chiến Thắng": the name ends the run
             if hit is not None and hit[1] != "place":
                 break
             if j - i >= 3 and tok.word in self.lex.surnames and (len(toks) - j >= 2):
@@ -670,7 +716,7 @@ class _Finder:
             body_start = m.start("body")
             for part in re.finditer(r"[^/,;–\-]+", m.group("body")):
                 chunk = part.group()
-                name_m = re.match(rf"[ ]*(?P<n>{_TOKEN}(?:[ ]{_TOKEN}){{0,3}})[ ]*$", chunk)
+                name_m = re.match(rf"[ ]*(?P<n>(?:{_U}\.)?{_TOKEN}(?:[ ]{_TOKEN}){{0,3}})[ ]*$", chunk)
                 if name_m is None:
                     # "Ảnh: Phạm Thắng. Ông..." ends at the first sentence break
                     name_m = re.match(rf"[ ]*(?P<n>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?=[.|]|$)", chunk)
