@@ -126,6 +126,17 @@ def test_gold_set_floor(name: str) -> None:
             "Thái Gia Nghi lái xe. Sau va chạm, Nghi bỏ chạy về hướng đường Hòa Bình.",
             [("PERSON", "Thái Gia Nghi"), ("PERSON", "Nghi")],
         ),
+        (
+            "Chủ nhiệm Ủy ban Xã hội Nguyễn Thúy Anh chủ trì; Trần Anh Thư, Tỉnh ủy viên; ông Nguyễn Chiến Thắng.",
+            [("PERSON", "Nguyễn Thúy Anh"), ("PERSON", "Trần Anh Thư"), ("PERSON", "Nguyễn Chiến Thắng")],
+        ),
+        (
+            "Các nhân sự: Trần Đức Quận, Nguyễn Văn Vịnh, Doãn Văn Hưởng.",
+            [("PERSON", "Trần Đức Quận"), ("PERSON", "Nguyễn Văn Vịnh"), ("PERSON", "Doãn Văn Hưởng")],
+        ),
+        ("Thi hành kỷ luật Ban Thường vụ Huyện ủy Cô Tô; ông Quang, Ủy viên T.Ư Đảng.", [("PERSON", "Quang")]),
+        ("Cử tri phát biểu ý kiến. Ảnh: H.Thảo", [("PERSON", "H.Thảo")]),
+        ("Chủ tịch Liên đoàn Lao động tỉnh và Giám đốc Quỹ Dân số dự.", []),
     ],
 )
 def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
@@ -158,6 +169,10 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             [("PERSON", "To Lam"), ("PERSON", "Joe Biden"), ("PERSON", "Lam")],
         ),
         ("The House passed a resolution condemning the attack.", []),
+        (
+            "Vice President JD Vance voted; Sens. Thom Tillis of North Carolina and John Thune of South Dakota.",
+            [("PERSON", "JD Vance"), ("PERSON", "Thom Tillis"), ("PERSON", "John Thune")],
+        ),
     ],
 )
 def test_english_rules(text: str, expected: list[tuple[str, str]]) -> None:

@@ -486,7 +486,7 @@ class _Finder:
         return (
             tok.dot
             and len(tok.word) > 2
-            and tok.word not in ("Mrs", "Gen", "Sen", "Rep", "Gov", "Col", "Adm")
+            and tok.word not in ("Mrs", "Gen", "Sen", "Sens", "Rep", "Reps", "Gov", "Col", "Adm", "Lt", "Maj", "Capt", "Rev")
         )
 
     def _read_run(self, toks: list[_Tok]) -> None:
