@@ -78,6 +78,7 @@ def main() -> None:
         + parse_file("heldout2_src.txt")
         + parse_file("heldout3_src.txt")
         + parse_file("heldout4_src.txt")
+        + parse_file("heldout5_src.txt")
     )
     with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as fh:
         for item in heldout:
