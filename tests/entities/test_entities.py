@@ -137,6 +137,10 @@ def test_gold_set_floor(name: str) -> None:
         ("Thi hành kỷ luật Ban Thường vụ Huyện ủy Cô Tô; ông Quang, Ủy viên T.Ư Đảng.", [("PERSON", "Quang")]),
         ("Cử tri phát biểu ý kiến. Ảnh: H.Thảo", [("PERSON", "H.Thảo")]),
         ("Chủ tịch Liên đoàn Lao động tỉnh và Giám đốc Quỹ Dân số dự.", []),
+        (
+            "Các đồng chí: Chẩu Văn Lâm, Bí thư Tỉnh ủy; vụ án của Phan Văn Anh Vũ. Ra quyết định khởi tố.",
+            [("PERSON", "Chẩu Văn Lâm"), ("PERSON", "Phan Văn Anh Vũ")],
+        ),
     ],
 )
 def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
@@ -172,6 +176,10 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
         (
             "Vice President JD Vance voted; Sens. Thom Tillis of North Carolina and John Thune of South Dakota.",
             [("PERSON", "JD Vance"), ("PERSON", "Thom Tillis"), ("PERSON", "John Thune")],
+        ),
+        (
+            "Bedfordshire MP Alistair Burt quit; Theresa May and Mrs May spoke on May 5.",
+            [("PERSON", "Alistair Burt"), ("PERSON", "Theresa May"), ("PERSON", "May")],
         ),
     ],
 )

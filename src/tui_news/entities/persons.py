@@ -295,6 +295,12 @@ _KINSHIP = frozenset("ông bà anh chị em cô chú bác cụ thầy cháu cậ
 _SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
 
 
+# Two-letter abbreviations written with a dot before a name ("Tp. Huế", "Ts. Lê Văn A").
+_VI_SHORT_ABBR = frozenset({"Tp", "Ts", "Gs", "Bs", "Th", "Đc", "Ng"})
+# English months that are also family names ("Theresa May", "Mrs May"); a date follows them with a number.
+_MONTH_NAMES_EN = frozenset({"May", "June", "April", "August"})
+
+
 @dataclass(slots=True)
 class _Tok:
     start: int
@@ -483,6 +489,8 @@ class _Finder:
 
     def _sentence_break(self, tok: _Tok) -> bool:
         """A token followed by a dot that ends a sentence (not an initial or an abbreviated title)."""
+        if self.lang == "vi" and tok.dot and len(tok.word) == 2 and tok.word[1:].islower():
+            return tok.word not in _VI_SHORT_ABBR  # "... Phan Văn Anh Vũ. Ra quyết định": "Vũ" ends the sentence
         return (
             tok.dot
             and len(tok.word) > 2
@@ -531,6 +539,8 @@ class _Finder:
                 nxt = self._phrase_at(toks, i + 1)
                 if nxt is None and not self._is_acronym(toks[i + 1]):
                     hit = None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
+            if hit is not None and not vi and titled and hit[0] - i == 1 and self._month_surname(tok):
+                hit = None  # "Mrs May"
             if hit is not None and tok.word in ("Hồ", "Ho") and hit[1] == "place" and i + 1 < n:
                 if not self._inside_name_of_thing(tok.start):
                     hit = (
@@ -664,12 +674,33 @@ class _Finder:
                 and (hit[0] - j == 1 or not toks[j + 1].word[:1].isupper() or self._folded_hit(toks, j))
             ):
                 return len(toks)  # "Trần Đức Quận", "Nguyễn Văn Vịnh", "Nguyễn Chiến Thắng": the name ends the run
+            if (
+                hit is not None
+                and self.lang == "en"
+                and hit[0] - j == 1
+                and toks[i].word in self.lex.given_en
+                and self._month_surname(tok)
+            ):
+                hit = None
             if hit is not None and hit[1] != "place":
                 break
-            if j - i >= 3 and tok.word in self.lex.surnames and (len(toks) - j >= 2):
+            if j - i >= 3 and tok.word in self.lex.surnames and self._left_in_sentence(toks, j) >= 2:
                 break
             j += 1
         return j
+
+    def _left_in_sentence(self, toks: list[_Tok], j: int) -> int:
+        """How many tokens from j on belong to the same sentence."""
+        k = j
+        while k < len(toks):
+            k += 1
+            if self._sentence_break(toks[k - 1]):
+                break
+        return k - j
+
+    def _month_surname(self, tok: _Tok) -> bool:
+        """"May" in "Theresa May", "Mrs May": a month word not followed by a day number."""
+        return tok.word in _MONTH_NAMES_EN and re.match(r"[ ,]*\d", self.text[tok.end : tok.end + 4]) is None
 
     def _in_headline(self, pos: int) -> bool:
         """Whether `pos` is on a short line written in Title Case (a headline)."""
