@@ -138,6 +138,10 @@ def test_gold_set_floor(name: str) -> None:
         ("Cử tri phát biểu ý kiến. Ảnh: H.Thảo", [("PERSON", "H.Thảo")]),
         ("Chủ tịch Liên đoàn Lao động tỉnh và Giám đốc Quỹ Dân số dự.", []),
         (
+            "Thủ tướng Anh Keir Starmer điện đàm; ông Anh cho biết.",
+            [("PERSON", "Keir Starmer"), ("PERSON", "Anh")],
+        ),
+        (
             "Các đồng chí: Chẩu Văn Lâm, Bí thư Tỉnh ủy; vụ án của Phan Văn Anh Vũ. Ra quyết định khởi tố.",
             [("PERSON", "Chẩu Văn Lâm"), ("PERSON", "Phan Văn Anh Vũ")],
         ),
@@ -181,6 +185,11 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             "Bedfordshire MP Alistair Burt quit; Theresa May and Mrs May spoke on May 5.",
             [("PERSON", "Alistair Burt"), ("PERSON", "Theresa May"), ("PERSON", "May")],
         ),
+        (
+            "UNITED NATIONS, June 8 (Xinhua) -- Vote.\nSVEN JÜRGENSON (Estonia), President of the Council, spoke.",
+            [("PERSON", "SVEN JÜRGENSON")],
+        ),
+        ("The police newspaper Capital Security on Tuesday reported it.", []),
     ],
 )
 def test_english_rules(text: str, expected: list[tuple[str, str]]) -> None:

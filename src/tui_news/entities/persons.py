@@ -38,6 +38,12 @@ _AGENCY_TAIL_RE = re.compile(
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
 _SIGNATURE_RE = re.compile(rf"^(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?:[ ]?[(\-–/][ ]?[A-ZĐ+ ]+\)?)?\.?$")
 _CAPS_LINE_RE = re.compile(rf"(?m)^[ ]*(?P<name>{_U}{{2,}}(?:[ ]{_U}{{2,}}){{1,3}})[ ]*$")
+# UN press-release speaker lines: "SVEN JÜRGENSON (Estonia), President of ...", "ANTÓNIO GUTERRES, Secretary-General".
+_CAPS_WORD = rf"{_U}(?:{_U}|[-'’.])+"
+_SPEAKER_CAPS_RE = re.compile(
+    rf"(?m)^[ ]*(?P<name>{_CAPS_WORD}(?:[ ]{_CAPS_WORD}){{1,3}})"
+    r"(?:[ ]\((?P<paren>[A-Z][a-z][^()\n]{1,40})\)|,[ ](?P<title>[A-Z][\w-]+(?:[ ][A-Z][\w-]+)?))"
+)
 _BAC_HO_RE = re.compile(r"(?<![\w])Bác Hồ(?![\w])")
 _SAID_RE = re.compile(
     r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)"
@@ -297,6 +303,13 @@ _SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
 
 # Two-letter abbreviations written with a dot before a name ("Tp. Huế", "Ts. Lê Văn A").
 _VI_SHORT_ABBR = frozenset({"Tp", "Ts", "Gs", "Bs", "Th", "Đc", "Ng"})
+# Lower-case English words that introduce the name of a thing, not a person.
+_THING_WORDS_EN = frozenset(
+    "newspaper newspapers magazine daily weekly tabloid outlet broadcaster channel website station agency "
+    "company firm vessel ship tanker hotel hospital university school airline brand band party".split()
+)
+# Abbreviated English titles whose dot does not end a sentence ("Sens. Rand Paul").
+_ABBR_TITLES_EN = frozenset({"Mrs", "Gen", "Sen", "Sens", "Rep", "Reps", "Gov", "Col", "Adm", "Maj", "Capt", "Rev"})
 # English months that are also family names ("Theresa May", "Mrs May"); a date follows them with a number.
 _MONTH_NAMES_EN = frozenset({"May", "June", "April", "August"})
 
@@ -442,6 +455,8 @@ class _Finder:
             if toks:
                 self._read_run(toks)
         self._credits()
+        if self.lang == "en":
+            self._speaker_lines()
         if self.blocked:
             self.spans = [sp for sp in self.spans if not self._is_blocked(sp[0], sp[1])]
         self._propagate()
@@ -473,6 +488,9 @@ class _Finder:
             return None
         phrase, category = hit
         if category == "title" and self.lang == "vi" and self._mid_sentence_kinship(tok.start, tok.word):
+            prev = self.text[max(0, tok.start - 8) : tok.start].split()
+            if tok.word in self.lex.places and not (prev and prev[-1].lower() in _KINSHIP):
+                return i + 1, "place"  # "Thủ tướng Anh Keir Starmer": the country; "ông Anh": a name
             return None
         end = tok.start + len(phrase)
         j = i
@@ -494,7 +512,7 @@ class _Finder:
         return (
             tok.dot
             and len(tok.word) > 2
-            and tok.word not in ("Mrs", "Gen", "Sen", "Sens", "Rep", "Reps", "Gov", "Col", "Adm", "Lt", "Maj", "Capt", "Rev")
+            and tok.word not in _ABBR_TITLES_EN
         )
 
     def _read_run(self, toks: list[_Tok]) -> None:
@@ -511,6 +529,10 @@ class _Finder:
             toks = toks[2:]  # "Ủy viên T.Ư Đảng": the abbreviation of "Trung ương"
             if not toks:
                 return
+        if not vi:
+            before = self.text[max(0, toks[0].start - 14) : toks[0].start].split()
+            if before and before[-1] in _THING_WORDS_EN:
+                return  # "the police newspaper Capital Security", "the vessel Grace Adrian"
         surnames = self.lex.surnames
         given_en = self.lex.given_en
         titled = self._title_before(toks[0].start)
@@ -784,6 +806,26 @@ class _Finder:
                 and all(len(w) > 1 for w in words)
             ):
                 self.spans.append((m.start("name"), m.end("name")))
+
+    def _speaker_lines(self) -> None:
+        """Names in capitals opening a paragraph of a UN press release, followed by a country or a title."""
+        titles = self.lex.titles
+        for m in _SPEAKER_CAPS_RE.finditer(self.text):
+            name = m.group("name")
+            words = [w[0] + w[1:].lower() for w in name.split()]
+            if any(w in self.lex.nonname or w in self.lex.agencies for w in words):
+                continue
+            if " ".join(words) in self.lex.nonname:
+                continue
+            title = m.group("title")
+            if title is not None and not (title in titles or title.split()[0] in titles):
+                continue
+            paren = m.group("paren")
+            if paren is not None and (paren in self.lex.agencies or paren in ("AP", "Reuters", "AFP", "Xinhua")):
+                continue
+            start, end = m.span("name")
+            if not any(s < end and start < e for s, e in self.spans):
+                self.spans.append((start, end))
 
     def _phrase_free(self, name: str) -> bool:
         pos = 0
