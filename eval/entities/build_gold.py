@@ -79,6 +79,7 @@ def main() -> None:
         + parse_file("heldout3_src.txt")
         + parse_file("heldout4_src.txt")
         + parse_file("heldout5_src.txt")
+        + parse_file("heldout6_src.txt")
     )
     with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as fh:
         for item in heldout:
