@@ -138,6 +138,15 @@ def test_gold_set_floor(name: str) -> None:
         ("Cử tri phát biểu ý kiến. Ảnh: H.Thảo", [("PERSON", "H.Thảo")]),
         ("Chủ tịch Liên đoàn Lao động tỉnh và Giám đốc Quỹ Dân số dự.", []),
         (
+            "Theo Nghị quyết số 68- NQ/TW, Luật Tổ chức Quốc hội số 57/2014/QH13 và Luật sửa đổi, bổ sung một số "
+            "điều của Bộ luật hình sự số 100/2015/QH13; kỷ luật cảnh cáo.",
+            [
+                ("RESOLUTION", "Nghị quyết số 68- NQ/TW"),
+                ("RESOLUTION", "Luật Tổ chức Quốc hội số 57/2014/QH13"),
+                ("RESOLUTION", "Bộ luật hình sự số 100/2015/QH13"),
+            ],
+        ),
+        (
             "Thủ tướng Anh Keir Starmer điện đàm; ông Anh cho biết.",
             [("PERSON", "Keir Starmer"), ("PERSON", "Anh")],
         ),
@@ -190,6 +199,12 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             [("PERSON", "SVEN JÜRGENSON")],
         ),
         ("The police newspaper Capital Security on Tuesday reported it.", []),
+        (
+            "Mr. NADLER. Mr. Speaker, pursuant to House Resolution\n491, I call up H. Res. 489 of the Centers for "
+            "Disease Control and Prevention.",
+            [("PERSON", "NADLER"), ("RESOLUTION", "House Resolution\n491"), ("RESOLUTION", "H. Res. 489")],
+        ),
+        ("The Council adopted the resolution\n1. Calls upon all parties.", []),
     ],
 )
 def test_english_rules(text: str, expected: list[tuple[str, str]]) -> None:

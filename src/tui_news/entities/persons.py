@@ -310,6 +310,12 @@ _THING_WORDS_EN = frozenset(
 )
 # Abbreviated English titles whose dot does not end a sentence ("Sens. Rand Paul").
 _ABBR_TITLES_EN = frozenset({"Mrs", "Gen", "Sen", "Sens", "Rep", "Reps", "Gov", "Col", "Adm", "Maj", "Capt", "Rev"})
+# English organisation words followed by "for", "of" or "on" and the rest of the organisation's name.
+_ORG_HEAD_EN = frozenset(
+    "Center Centers Centre Centres Department Ministry Committee Subcommittee Commission Council Institute "
+    "Institutes Office Bureau Agency University School College Court Board Fund Bank Organization Organisation "
+    "Association Foundation Society League Union Federation Coalition Alliance Party Academy Museum".split()
+)
 # English months that are also family names ("Theresa May", "Mrs May"); a date follows them with a number.
 _MONTH_NAMES_EN = frozenset({"May", "June", "April", "August"})
 
@@ -530,9 +536,11 @@ class _Finder:
             if not toks:
                 return
         if not vi:
-            before = self.text[max(0, toks[0].start - 14) : toks[0].start].split()
+            before = self.text[max(0, toks[0].start - 30) : toks[0].start].split()
             if before and before[-1] in _THING_WORDS_EN:
                 return  # "the police newspaper Capital Security", "the vessel Grace Adrian"
+            if len(before) >= 2 and before[-1] in ("for", "of", "on") and before[-2] in _ORG_HEAD_EN:
+                return  # "the Centers for Disease Control and Prevention", "Committee on Foreign Affairs"
         surnames = self.lex.surnames
         given_en = self.lex.given_en
         titled = self._title_before(toks[0].start)
@@ -593,6 +601,19 @@ class _Finder:
                 and self._phrase_at(toks, i + 1) is None
             ):
                 pass  # "Vice President JD Vance": initials written without dots
+            elif (
+                not vi
+                and titled
+                and self._is_acronym(tok)
+                and len(tok.word) >= 3
+                and self._honorific_before(tok.start)
+            ):
+                # "Mr. NADLER. Mr. Speaker": the Congressional Record writes the speaker's name in capitals
+                end = tok.end
+                self.spans.append((tok.start, end))
+                titled = False
+                i += 1
+                continue
             elif self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
                 seen_lexicon = True
                 i += 1
@@ -710,6 +731,10 @@ class _Finder:
                 break
             j += 1
         return j
+
+    def _honorific_before(self, pos: int) -> bool:
+        prev = self.text[max(0, pos - 6) : pos].split()
+        return bool(prev) and prev[-1] in ("Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms")
 
     def _left_in_sentence(self, toks: list[_Tok], j: int) -> int:
         """How many tokens from j on belong to the same sentence."""

@@ -11,7 +11,7 @@ _S = r"[ \u00a0]+"  # one or more blanks inside a reference
 _UP = "A-ZÀ-ÝĂĐĨŨƠƯẠ-Ỹ"
 
 # Identifier codes: "57", "18-NQ/TW", "168/2024/NĐ-CP", "1234/QĐ-TTg", "01/2024/TT-BLĐTBXH".
-_CODE = r"\d+[a-z]?(?:[ ]-[ ][A-ZĐ]{2,}(?=/))?(?:[/\-][^\W_]+)*(?<![/\-])"
+_CODE = r"\d+[a-z]?(?:[ ]?-[ ]?[A-ZĐ]{2,}(?=/))?(?:[/\-][^\W_]+)*(?<![/\-])"
 _STRONG_CODE = r"\d+[a-z]?(?:[/\-][^\W_]+)+"
 _ROMAN = r"[IVXLC]+\b"
 _ORDINAL_VI = r"(?:\d+|nhất|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:[ ](?:một|hai|ba|bốn|lăm|năm))?)"
@@ -45,12 +45,17 @@ _VI_ABBR_RE = re.compile(rf"(?<![\w/-])(?P<word>{_VI_ABBR}){_S}(?P<num>{_NUM}(?P
 _KY_LUAT_RE = re.compile(r"(?<![\w])(?:kỷ|kỉ|Kỷ|Kỉ)[ ]$")
 _LAW_RE = re.compile(rf"(?<![\w])(?P<word>Bộ luật|Luật|luật|Pháp lệnh){_S}(?=[{_UP}])")
 _LAW_WORD = re.compile(r"[^\W\d_]+")
-_LAW_QUAL = re.compile(_YEAR_Q)
+_LAW_QUAL = re.compile(rf"(?:{_S}(?:số|Số){_S}{_STRONG_CODE})?{_YEAR_Q}")
+# A law named in lower case but identified by its number: "Bộ luật hình sự số 100/2015/QH13".
+_LAW_LOWER_CODE_RE = re.compile(
+    rf"(?<![\w])(?P<word>Bộ luật|Luật|luật)(?P<title>(?:{_S}[^\W\d_]+){{1,6}}?){_S}(?:số|Số){_S}"
+    rf"(?P<code>{_STRONG_CODE})(?![\w/])"
+)
 
 # English.
 _EN_BODY = (
-    r"(?:(?:United Nations|UN|U\.N\.)[ ]+)?(?:Security Council|General Assembly|Human Rights Council|UNSC|"
-    r"UNGA)"
+    r"(?:(?:(?:United Nations|UN|U\.N\.)[ ]+)?(?:Security Council|General Assembly|Human Rights Council|UNSC|"
+    r"UNGA)|House|Senate)"
     r"(?:[ ]+\(UNSC\))?[ ]+"
 )
 _EN_ID = (
@@ -59,7 +64,7 @@ _EN_ID = (
 )
 _EN_ID_Q = rf"{_EN_ID}(?:[ ]?\((?:\d{{4}}|[IVXLC]+)\))?"
 _EN_RES_RE = re.compile(
-    rf"(?<![\w])(?P<word>[Rr]esolutions?)[ ]+(?:(?:No\.|number|Number)[ ]?)?"
+    rf"(?<![\w])(?P<word>[Rr]esolutions?)(?:[ ]+|[ ]*\n[ ]*)(?:(?:No\.|number|Number)[ ]?)?"
     rf"(?P<ids>{_EN_ID_Q}(?:(?:,[ ]+|[ ]+and[ ]+|,[ ]+and[ ]+){_EN_ID_Q})*)(?![\w/])"
 )
 _EN_BODY_END_RE = re.compile(rf"(?<![\w'’]){_EN_BODY}$")
@@ -154,6 +159,8 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
         word = match.group("word")
         if word == "Luật" and match.group("congress"):
             continue
+        if word == "luật" and _KY_LUAT_RE.search(text, max(0, match.start() - 4), match.start()):
+            continue  # "kỷ luật": discipline
         lower = word[0].islower()
         key_word = _canon_vi_word(word)
         if match.group("ids") is not None:
@@ -193,6 +200,14 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
         word = match.group("word")
         key = _spaces(f"{word[0].upper()}{word[1:]} {text[match.end() : end]}")
         yield match.start(), end, key
+    for match in _LAW_LOWER_CODE_RE.finditer(text):
+        title_words = match.group("title").split()
+        if not all(w.islower() and w not in ("của", "luật", "số", "và") for w in title_words):
+            continue
+        if match.group("word") == "luật" and _KY_LUAT_RE.search(text, max(0, match.start() - 4), match.start()):
+            continue
+        key = _spaces(f"{match.group('word').capitalize()} {match.group('title')} số {match.group('code')}")
+        yield match.start(), match.end(), key
 
 
 def _law_title_end(text: str, pos: int, stops: frozenset[str]) -> int | None:
@@ -238,6 +253,8 @@ def find_en(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, key) for English references."""
     for match in _EN_RES_RE.finditer(text):
         start = match.start()
+        if "\n" in text[match.end("word") : match.start("ids")] and text[match.end() : match.end() + 1] in ".)":
+            continue  # "... the resolution\n1. Calls upon": a numbered paragraph, not an identifier
         body = _EN_BODY_END_RE.search(text, max(0, start - 60), start)
         if body is not None:
             start = body.start()
