@@ -147,6 +147,21 @@ def test_gold_set_floor(name: str) -> None:
             ],
         ),
         (
+            "Bí thư Thành ủy TP.HCM Nguyễn Văn Nên; Chủ tịch UBND TP HCM Nguyễn Văn Được; Thành ủy TPHCM "
+            "Đặng Quốc Toàn; Tổng thống Hy Lạp Katerina Sakellaropoulou.",
+            [
+                ("PERSON", "Nguyễn Văn Nên"),
+                ("PERSON", "Nguyễn Văn Được"),
+                ("PERSON", "Đặng Quốc Toàn"),
+                ("PERSON", "Katerina Sakellaropoulou"),
+            ],
+        ),
+        (
+            "Bị cáo Võ Trường Giang; Hoàng Kiến An (Giám đốc Công ty Luật Hoàng Xuân Thiết), Công ty TNHH "
+            "Bất động sản Hoàng Hà. Ảnh: PHAN ANH",
+            [("PERSON", "Võ Trường Giang"), ("PERSON", "Hoàng Kiến An"), ("PERSON", "PHAN ANH")],
+        ),
+        (
             "Thủ tướng Anh Keir Starmer điện đàm; ông Anh cho biết.",
             [("PERSON", "Keir Starmer"), ("PERSON", "Anh")],
         ),

@@ -530,7 +530,9 @@ class _Finder:
             and len(toks) > 1
             and toks[1].start == toks[0].end + 1
         ):
-            return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
+            if not (self._is_acronym(toks[1]) and len(toks) > 2):
+                return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
+            toks = toks[2:]  # "Thành ủy TP.HCM Nguyễn Văn Nên": the city, then a name
         if vi and self.text.startswith(("T.Ư", "T.W"), toks[0].start):
             toks = toks[2:]  # "Ủy viên T.Ư Đảng": the abbreviation of "Trung ương"
             if not toks:
@@ -710,6 +712,19 @@ class _Finder:
             if (
                 hit is not None
                 and self.lang == "vi"
+                and hit[1] == "org"
+                and j == i + 1
+                and hit[0] == j + 1
+                and j + 1 < len(toks)
+                and toks[i].word in self.lex.surnames
+                and not self._sentence_break(tok)
+                and self._phrase_at(toks, j + 1) is None
+                and not self._is_acronym(toks[j + 1])
+            ):
+                hit = None  # "Võ Trường Giang", "Nguyễn Trường Sơn": an organisation word as a middle name
+            if (
+                hit is not None
+                and self.lang == "vi"
                 and hit[1] in ("org", "place")
                 and hit[0] == len(toks)
                 and 1 <= j - i <= 2
@@ -782,6 +797,13 @@ class _Finder:
 
         def good(name: str) -> bool:
             words = name.split()
+            if (
+                2 <= len(words) <= 4
+                and all(w.isupper() and len(w) > 1 for w in words)
+                and words[0][0] + words[0][1:].lower() in self.lex.surnames
+            ):
+                words = [w[0] + w[1:].lower() for w in words]  # "Ảnh: PHAN ANH"
+                name = " ".join(words)
             return (
                 1 <= len(words) <= 4
                 and name not in agencies

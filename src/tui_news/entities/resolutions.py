@@ -42,6 +42,7 @@ _VI_RE = re.compile(
     rf"|{_S}(?P<congress>{_CONGRESS}))(?![\w/])"
 )
 _VI_ABBR_RE = re.compile(rf"(?<![\w/-])(?P<word>{_VI_ABBR}){_S}(?P<num>{_NUM}(?P<ids>{_IDS_VI}))(?![\w/])")
+_FIRM_BEFORE_RE = re.compile(r"(?:[Cc]ông ty|[Hh]ãng|[Vv]ăn phòng|Đoàn)[ ]$")
 _KY_LUAT_RE = re.compile(r"(?<![\w])(?:kỷ|kỉ|Kỷ|Kỉ)[ ]$")
 _LAW_RE = re.compile(rf"(?<![\w])(?P<word>Bộ luật|Luật|luật|Pháp lệnh){_S}(?=[{_UP}])")
 _LAW_WORD = re.compile(r"[^\W\d_]+")
@@ -191,6 +192,8 @@ def find_vi(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _LAW_RE.finditer(text):
         if match.group("word") == "luật" and _KY_LUAT_RE.search(text, max(0, match.start() - 4), match.start()):
             continue  # "kỷ luật Ban Thường vụ ...": discipline, not a law
+        if match.group("word") == "Luật" and _FIRM_BEFORE_RE.search(text, max(0, match.start() - 12), match.start()):
+            continue  # "Công ty Luật Hoàng Xuân Thiết": a law firm
         end = _law_title_end(text, match.end(), stops)
         if end is None:
             continue
