@@ -162,6 +162,10 @@ def test_gold_set_floor(name: str) -> None:
             [("PERSON", "Võ Trường Giang"), ("PERSON", "Hoàng Kiến An"), ("PERSON", "PHAN ANH")],
         ),
         (
+            "V.I.Lênin đã nhắc nhở. Học viện Chính trị - Hành chính quốc gia Hồ Chí Minh nghiên cứu.",
+            [("PERSON", "V.I.Lênin")],
+        ),
+        (
             "Thủ tướng Anh Keir Starmer điện đàm; ông Anh cho biết.",
             [("PERSON", "Keir Starmer"), ("PERSON", "Anh")],
         ),
@@ -214,6 +218,10 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             [("PERSON", "SVEN JÜRGENSON")],
         ),
         ("The police newspaper Capital Security on Tuesday reported it.", []),
+        (
+            "Reuters Editor-in-Chief Stephen Adler met Interior Minister General Magdi Abdel Ghaffar.",
+            [("PERSON", "Stephen Adler"), ("PERSON", "Magdi Abdel Ghaffar")],
+        ),
         (
             "Mr. NADLER. Mr. Speaker, pursuant to House Resolution\n491, I call up H. Res. 489 of the Centers for "
             "Disease Control and Prevention.",

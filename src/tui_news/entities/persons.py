@@ -280,7 +280,7 @@ def _lex(lang: str) -> _Lexicons:
 # ("Học viện Chính trị quốc gia Hồ Chí Minh", "Trường THPT chuyên Lê Quý Đôn", "Lăng Chủ tịch Hồ Chí Minh").
 _ORG_INNER = frozenset(
     "chuyên quốc gia trị sản phong niên tịch thưởng học viện dân tộc nghiệp tế thuật phạm đội tiền "
-    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích thể thao khoa kỹ".split()
+    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích thể thao khoa kỹ chính hành".split()
 )
 
 
@@ -316,6 +316,8 @@ _ORG_HEAD_EN = frozenset(
     "Institutes Office Bureau Agency University School College Court Board Fund Bank Organization Organisation "
     "Association Foundation Society League Union Federation Coalition Alliance Party Academy Museum".split()
 )
+# Inner parts of Arabic and other compound names ("Magdi Abdel Ghaffar").
+_NAME_LINKS_EN = frozenset({"Abdel", "Abdul", "Abd", "Abu", "Bin", "Ben", "Al", "El", "Van", "Von", "De", "Da", "Di"})
 # English months that are also family names ("Theresa May", "Mrs May"); a date follows them with a number.
 _MONTH_NAMES_EN = frozenset({"May", "June", "April", "August"})
 
@@ -415,7 +417,7 @@ class _Finder:
 
     def _inside_name_of_thing(self, pos: int) -> bool:
         """True when the name at `pos` belongs to a street, school, organisation, award or place name."""
-        words = self._words_before(pos, 8)
+        words = self._words_before(pos, 11)
         if not words:
             return False
         intro_place = self.lex.intro_place
@@ -543,6 +545,21 @@ class _Finder:
                 return  # "the police newspaper Capital Security", "the vessel Grace Adrian"
             if len(before) >= 2 and before[-1] in ("for", "of", "on") and before[-2] in _ORG_HEAD_EN:
                 return  # "the Centers for Disease Control and Prevention", "Committee on Foreign Affairs"
+        if (
+            vi
+            and len(toks) >= 3
+            and all(len(t.word) == 1 and t.dot for t in toks[:2])
+            and toks[1].start == toks[0].end + 1
+            and toks[2].start == toks[1].end + 1
+            and not self._inside_name_of_thing(toks[0].start)
+        ):
+            k = 2
+            while k < len(toks) - 1 and len(toks[k].word) == 1 and toks[k].dot:
+                k += 1
+            self.spans.append((toks[0].start, toks[k].end))  # "V.I.Lênin", "N.T.Hà"
+            toks = toks[k + 1 :]
+            if not toks:
+                return
         surnames = self.lex.surnames
         given_en = self.lex.given_en
         titled = self._title_before(toks[0].start)
@@ -662,6 +679,7 @@ class _Finder:
                 and count >= 2
                 and first not in given_en
                 and not (len(first) == 2 and first.isupper())
+                and toks[i + 1].word not in _NAME_LINKS_EN
                 and (toks[i + 1].word in given_en)
             ):
                 i += 1
