@@ -82,6 +82,7 @@ def main() -> None:
         + parse_file("heldout6_src.txt")
         + parse_file("heldout7_src.txt")
         + parse_file("heldout8_src.txt")
+        + parse_file("heldout9_src.txt")
     )
     with (HERE / "heldout.jsonl").open("w", encoding="utf-8") as fh:
         for item in heldout:
