@@ -219,6 +219,11 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
         ),
         ("The police newspaper Capital Security on Tuesday reported it.", []),
         (
+            "He met Sheikh Mohammad al-Abdullah al-Mubarak al-Sabah, the Minister of State for Cabinet Affairs, "
+            "and Omar Abdi, the Deputy Executive Director of UNICEF.",
+            [("PERSON", "Mohammad al-Abdullah al-Mubarak al-Sabah"), ("PERSON", "Omar Abdi")],
+        ),
+        (
             "Reuters Editor-in-Chief Stephen Adler met Interior Minister General Magdi Abdel Ghaffar.",
             [("PERSON", "Stephen Adler"), ("PERSON", "Magdi Abdel Ghaffar")],
         ),

@@ -43,7 +43,7 @@ __all__ = [
 fold_key = fold
 """Case- and diacritic-free form of a key for an index column ("Trương Thị Mai" -> "truong thi mai")."""
 
-ENTITIES_VERSION = 8
+ENTITIES_VERSION = 9
 """Bumped whenever `extract` would give different output; the cache recomputes stored spans on a change."""
 
 PERSON = "PERSON"

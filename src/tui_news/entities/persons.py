@@ -204,6 +204,13 @@ _ORG_TAIL_EN = {
     "Hill",
     "Beach",
     "Bay",
+    "Affairs",
+    "Rights",
+    "Coordinator",
+    "Relief",
+    "Operations",
+    "Programmes",
+    "Executive",
     "Minister",
     "Secretary",
     "President",
@@ -656,7 +663,7 @@ class _Finder:
                 elif count >= 2 and first in given_en and all(t.word.isascii() for t in toks[i:j]):
                     accept = True
             else:
-                if titled:
+                if titled and not (count >= 2 and toks[j - 1].word in _ORG_TAIL_EN):
                     accept = True
                 elif count >= 2 and (first in given_en or first in surnames):
                     accept = True
@@ -680,6 +687,7 @@ class _Finder:
                 and first not in given_en
                 and not (len(first) == 2 and first.isupper())
                 and toks[i + 1].word not in _NAME_LINKS_EN
+                and not self.text.endswith(("al-", "el-", "Al-", "El-"), 0, toks[i + 1].start)
                 and (toks[i + 1].word in given_en)
             ):
                 i += 1
