@@ -314,3 +314,25 @@ def test_print_highlighted(tmp_path: Path) -> None:
     out = console.export_text()
     assert "PERSON" in out and "RESOLUTION" in out
     assert print_highlighted(tmp_path / "missing.txt", console) == 1
+
+
+@pytest.mark.parametrize("unit", ["Nguyễn ", "Trần Văn Nam ", "John Smith "])
+def test_a_run_without_full_stops_is_read_in_linear_work(monkeypatch: pytest.MonkeyPatch, unit: str) -> None:
+    """A hostile description of a million characters of names with no full stop once took minutes: each
+    surname looked ahead to the end of its sentence. The work per token is now bounded, counted here (not timed)."""
+    from tui_news.entities import persons
+
+    calls = 0
+    original = persons._Finder._sentence_break
+
+    def counting(self: object, tok: object) -> bool:
+        nonlocal calls
+        calls += 1
+        return original(self, tok)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(persons._Finder, "_sentence_break", counting)
+    text = unit * 3_000
+    spans = extract(text)
+    tokens = len(text.split())
+    assert spans  # the names are still found
+    assert calls <= 20 * tokens, f"{calls} sentence checks for {tokens} tokens"

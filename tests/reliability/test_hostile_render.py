@@ -12,6 +12,7 @@ from tui_news.config import load_config
 from tui_news.service import Service
 from tui_news.ui.app import NewsApp
 from tui_news.ui.widgets.article_view import ArticleView
+from ui.conftest import settle
 
 PER_FEED = 3
 """Articles opened per feed (the 5,000-item file would otherwise take minutes)."""
@@ -40,8 +41,7 @@ async def test_every_hostile_article_renders_in_the_article_pane(corpus: Path, t
             screen = app.main_screen
             for article_id in ids:
                 screen.load_article(article_id)
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                await settle(pilot, rounds=1)
                 view = app.query_one(ArticleView)
                 assert view.data is not None and view.data.article.id == article_id, article_id
                 shown = str(app.query_one("#article-body").render())
@@ -74,8 +74,7 @@ async def test_big_hostile_feeds_render_too(corpus: Path, tmp_path: Path) -> Non
         async with app.run_test(size=(120, 40)) as pilot:
             for article_id in ids:
                 app.main_screen.load_article(article_id)
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                await settle(pilot, rounds=1)
                 assert app.query_one(ArticleView).data is not None
             assert app.is_running
     finally:

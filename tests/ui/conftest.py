@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from tui_news.demo import FEEDS, MISSING, demo_config, feed_bytes
 from tui_news.models import CachingInfo, Config, FetchResult, Settings
@@ -125,7 +126,15 @@ def make_app(service: Service) -> Callable[..., NewsApp]:
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Let workers finish and their messages land (never a sleep)."""
+    """Let workers finish and their messages land (never a sleep).
+
+    An exclusive worker that a newer one replaced is cancelled, which is how the app works, not a failure:
+    `wait_for_complete` would raise `WorkerCancelled` for it, so each worker is awaited here on its own. A worker
+    that failed still raises `WorkerFailed`."""
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        for worker in list(pilot.app.workers):
+            try:
+                await worker.wait()
+            except WorkerCancelled:
+                pass
         await pilot.pause()

@@ -768,7 +768,7 @@ class _Finder:
                 hit = None
             if hit is not None and hit[1] != "place":
                 break
-            if j - i >= 3 and tok.word in self.lex.surnames and self._left_in_sentence(toks, j) >= 2:
+            if j - i >= 3 and tok.word in self.lex.surnames and self._left_in_sentence(toks, j, 2) >= 2:
                 break
             j += 1
         return j
@@ -777,10 +777,11 @@ class _Finder:
         prev = self.text[max(0, pos - 6) : pos].split()
         return bool(prev) and prev[-1] in ("Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms")
 
-    def _left_in_sentence(self, toks: list[_Tok], j: int) -> int:
-        """How many tokens from j on belong to the same sentence."""
+    def _left_in_sentence(self, toks: list[_Tok], j: int, enough: int) -> int:
+        """How many tokens from j on belong to the same sentence, counting no further than `enough` (a run of
+        thousands of names with no full stop would otherwise make this quadratic)."""
         k = j
-        while k < len(toks):
+        while k < len(toks) and k - j < enough:
             k += 1
             if self._sentence_break(toks[k - 1]):
                 break
@@ -792,11 +793,19 @@ class _Finder:
 
     def _in_headline(self, pos: int) -> bool:
         """Whether `pos` is on a short line written in Title Case (a headline)."""
-        start = self.text.rfind("\n", 0, pos) + 1
-        end = self.text.find("\n", pos)
-        line = self.text[start : end if end >= 0 else len(self.text)]
+        longest = 200  # looked for within this many characters either side: linear on a text with no newline
+        text = self.text
+        start = text.rfind("\n", max(0, pos - longest - 1), pos) + 1
+        if start == 0 and pos > longest:
+            return False
+        end = text.find("\n", pos, pos + longest + 1)
+        if end < 0:
+            end = len(text) if len(text) - pos <= longest else -1
+        if end < 0 or end - start > longest:
+            return False
+        line = text[start:end]
         words = [w for w in line.split() if w[:1].isalpha()]
-        if len(words) < 4 or len(line) > 200:
+        if len(words) < 4:
             return False
         return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.6
 
