@@ -98,6 +98,21 @@ def _tricky(*texts: str) -> bool:
 _URI_ATTR = re.compile(r"""(<(?:a|img|area|link)\b[^>]*?\b(?:href|src)\s*=\s*)(["'])([^"'<>]*)\2""", re.I)
 
 
+# An absolute http(s) URL that urljoin gives back unchanged: no empty query or fragment, no ';' parameters in the
+# path, no whitespace. Most links in feeds are of this kind, and urljoin was a third of the parse time.
+_PLAIN_ABSOLUTE = re.compile(r"https?://[^\s/?#;]+(?:/[^\s?#;]*)?(?:\?[^\s#]+)?(?:#\S+)?\Z")
+
+
+def _resolve(base: str, value: str) -> str:
+    """urljoin(base, value), skipping the work when the answer is `value` itself."""
+    if _PLAIN_ABSOLUTE.match(value):
+        return value
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return value
+
+
 def _absolute(html_text: str, base: str) -> str:
     """Resolve relative href/src in HTML against the feed URL, as feedparser's resolve_relative_uris does."""
     if not base or ("href" not in html_text and "src" not in html_text):
@@ -105,11 +120,7 @@ def _absolute(html_text: str, base: str) -> str:
 
     def fix(m: re.Match[str]) -> str:
         value = m.group(3).strip()
-        try:
-            resolved = urljoin(base, value)
-        except ValueError:
-            resolved = value
-        return f"{m.group(1)}{m.group(2)}{resolved}{m.group(2)}"
+        return f"{m.group(1)}{m.group(2)}{_resolve(base, value)}{m.group(2)}"
 
     return _URI_ATTR.sub(fix, html_text)
 
