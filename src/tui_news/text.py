@@ -35,6 +35,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_TITLE = 1_000
 MAX_HTML = 1_000_000
 """Article HTML above this many characters is cut before rendering (a 3.6 MB one-line description exists)."""
+MAX_NESTING = 8
+"""Nested lists and quotes indent this many levels at most: deeper ones line up with the eighth (otherwise a
+64 KB body of nested lists renders to 64 MB of indentation)."""
 
 
 def nfc(text: str) -> str:
@@ -114,10 +117,10 @@ class _Renderer(HTMLParser):
             self.pending_break = 0
             self.at_line_start = True
         if self.at_line_start:
-            indent = "  " * max(0, len(self.lists) - 1)
+            indent = "  " * min(MAX_NESTING, max(0, len(self.lists) - 1))
             if self.quote:
                 start = self.length
-                self._emit("│ " * self.quote)
+                self._emit("│ " * min(MAX_NESTING, self.quote))
                 self.styles.append(Span(start, self.length, "quote"))
             self._emit(indent)
             self.at_line_start = False

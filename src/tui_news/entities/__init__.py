@@ -43,8 +43,9 @@ __all__ = [
 fold_key = fold
 """Case- and diacritic-free form of a key for an index column ("Trương Thị Mai" -> "truong thi mai")."""
 
-ENTITIES_VERSION = 9
-"""Bumped whenever `extract` would give different output; the cache recomputes stored spans on a change."""
+ENTITIES_VERSION = 10
+"""Bumped whenever `extract` would give different output, or the rendered text its offsets point into changes
+(10: nesting deeper than eight levels no longer indents); the cache recomputes stored spans on a change."""
 
 PERSON = "PERSON"
 RESOLUTION = "RESOLUTION"
