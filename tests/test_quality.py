@@ -27,7 +27,8 @@ def test_ruff() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_domain() -> None:
+def test_mypy() -> None:
+    """mypy over the whole package: the domain with every def typed, ui/ as it is typed."""
     proc = subprocess.run([tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class NewsCommands(Provider):
-    app: NewsApp
+    app: NewsApp  # type: ignore[assignment]  # Provider types it App[object]; ours is always a NewsApp
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         app = self.app
@@ -38,10 +38,10 @@ class NewsCommands(Provider):
         out.append(("Import OPML…", "Add the feeds of an OPML file", app.action_import_opml))
         for node in (ALL, UNREAD, STARRED):
             out.append((f"Go to {node.title}", "Show this list", partial(screen.go_to, node)))
-        for tag in sorted({t for f in screen.tree.feeds.values() for t in f.tags}):
+        for tag in sorted({t for f in screen.feed_tree.feeds.values() for t in f.tags}):
             out.append((f"Go to tag: {tag}", "Show the feeds with this tag",
                         partial(screen.go_to, FeedNode("tag", tag=tag, title=tag))))
-        for feed in screen.tree.feeds.values():
+        for feed in screen.feed_tree.feeds.values():
             data = FeedNode("feed", feed_id=feed.id, title=feed.display_title)
             help_text = f"Error: {feed.last_error}" if feed.last_error else feed.fetch_url
             out.append((f"Go to feed: {feed.display_title}", help_text, partial(screen.go_to, data)))

@@ -45,6 +45,7 @@ from tui_news.ui.widgets.feed_tree import ALL, FeedNode, FeedTree
 from tui_news.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from tui_news.service import Service
     from tui_news.ui.app import NewsApp
 
 SEARCH_DEBOUNCE = 0.15
@@ -136,7 +137,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     @property
-    def service(self):  # type: ignore[no-untyped-def]
+    def service(self) -> Service:
         return self.app.service
 
     @property
@@ -144,7 +145,7 @@ class MainScreen(Screen[None]):
         return self.query_one(ArticleList)
 
     @property
-    def tree(self) -> FeedTree:
+    def feed_tree(self) -> FeedTree:
         return self.query_one(FeedTree)
 
     @property
@@ -311,9 +312,9 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------ worker results
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
-        self.tree.populate(message.feeds, message.tags, message.unread_total, message.starred_total,
+        self.feed_tree.populate(message.feeds, message.tags, message.unread_total, message.starred_total,
                            message.total)
-        self._show_detail(self.tree.cursor_node.data if self.tree.cursor_node else None)
+        self._show_detail(self.feed_tree.cursor_node.data if self.feed_tree.cursor_node else None)
 
     def on_list_loaded(self, message: ListLoaded) -> None:
         if message.generation != self.generation:
@@ -444,8 +445,8 @@ class MainScreen(Screen[None]):
     def _show_detail(self, data: FeedNode | None) -> None:
         detail = self.query_one("#feed-detail", Static)
         text = Text()
-        if data is not None and data.kind == "feed" and data.feed_id in self.tree.feeds:
-            feed = self.tree.feeds[data.feed_id]
+        if data is not None and data.kind == "feed" and data.feed_id in self.feed_tree.feeds:
+            feed = self.feed_tree.feeds[data.feed_id]
             text.append(feed.fetch_url, "dim")
             if feed.last_error:
                 text.append("\n")
@@ -459,7 +460,7 @@ class MainScreen(Screen[None]):
         else:
             detail.remove_class("-error")
             if data is not None and data.kind == "tag":
-                count = sum(1 for f in self.tree.feeds.values() if data.tag in f.tags)
+                count = sum(1 for f in self.feed_tree.feeds.values() if data.tag in f.tags)
                 text.append(f"{count} feeds tagged ")
                 text.append(data.tag or "")
         detail.update(text)
@@ -588,11 +589,11 @@ class MainScreen(Screen[None]):
         if data.kind == "feed" and data.feed_id is not None:
             return [data.feed_id]
         if data.kind == "tag":
-            return [f.id for f in self.tree.feeds.values() if data.tag in f.tags]
+            return [f.id for f in self.feed_tree.feeds.values() if data.tag in f.tags]
         return None
 
     def action_refresh(self) -> None:
-        data = self.tree.cursor_node.data if self.tree.cursor_node else None
+        data = self.feed_tree.cursor_node.data if self.feed_tree.cursor_node else None
         self.start_refresh(self._feed_ids_for(data) if data else None)
 
     def action_refresh_all(self) -> None:
@@ -666,7 +667,7 @@ class MainScreen(Screen[None]):
 
     def go_to(self, data: FeedNode) -> None:
         """Show a feed, tag or virtual list (from the command palette)."""
-        self.tree.select_node_for(data)
+        self.feed_tree.select_node_for(data)
         if data != self.node:
             self.node = data
             self._choose(data.filter, data.title)

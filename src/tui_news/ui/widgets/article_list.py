@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -204,7 +205,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Every (index, summary) in memory."""
         if self.hits is not None:
             return list(enumerate(h.article for h in self.hits))
-        out = []
+        out: list[tuple[int, ArticleSummary]] = []
         for page, rows in self.pages.items():
             out.extend((page * PAGE_SIZE + i, row) for i, row in enumerate(rows))
         return sorted(out, key=lambda pair: pair[0])
@@ -219,7 +220,7 @@ class ArticleList(ScrollView, can_focus=True):
             return None
         return self.hits[self.cursor]
 
-    def update_row(self, article_id: int, **changes: bool) -> None:
+    def update_row(self, article_id: int, **changes: Any) -> None:
         """Change the flags of a loaded row in place (after m or s), without re-reading the page."""
         if self.hits is not None:
             for i, hit in enumerate(self.hits):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -103,7 +104,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.data: ArticleData | None = None
         self.when = ""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(Text("Choose an article (enter) to read it here."), id="article-body")
 
     def on_mount(self) -> None:
