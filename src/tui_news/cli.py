@@ -181,8 +181,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
         hits = service.search(" ".join(args.query), limit=args.limit)
+        note = service.search_note()
     finally:
         service.close()
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     if args.json:
         data = [
             {"id": h.article.id, "title": h.article.title, "feed": h.article.feed_title, "link": h.link,

@@ -45,6 +45,7 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 MAX_BACKOFF = timedelta(hours=24)
+STALE_INDEX_NOTE = "the search index is out of date; run `tui-news reindex` to rebuild it"
 PROCESS_POOL_MIN_BODIES = 4
 """Below this many bodies to parse, parse in a thread: starting processes would cost more."""
 
@@ -170,6 +171,12 @@ class Service:
         from tui_news.search import search
 
         return search(self.repo, query, limit=limit, now=self.clock())
+
+    def search_note(self) -> str | None:
+        """A warning to show next to search results, or None: the index needs `tui-news reindex`."""
+        if self.repo.search_index_stale():
+            return STALE_INDEX_NOTE
+        return None
 
     def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
         """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""

@@ -129,3 +129,23 @@ def test_reindex_command(refreshed: list[str], tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "9 articles" in proc.stdout
     assert links(search_json(refreshed, tmp_path, "57-NQ/TW")) == ["v2"]
+
+
+def test_a_stale_index_is_named_until_reindex(refreshed: list[str], tmp_path: Path) -> None:
+    """When an article could not be unindexed exactly (store/fts.py flags it), search says so on stderr and
+    still prints its results; `reindex` clears it."""
+    import sqlite3
+
+    def note() -> str:
+        proc = cli("search", *refreshed, "--json", "dang", cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)
+        return proc.stderr
+
+    assert "reindex" not in note()
+    with sqlite3.connect(tmp_path / "c.db") as conn:  # what fts.unindex_articles writes on a digest mismatch
+        conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+    conn.close()
+    assert note().strip() == "note: the search index is out of date; run `tui-news reindex` to rebuild it"
+    assert cli("reindex", *refreshed, cwd=tmp_path).returncode == 0
+    assert "reindex" not in note()

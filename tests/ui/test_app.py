@@ -19,6 +19,7 @@ from tui_news.ui.screens.main import safe_link
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
+from tui_news.ui.widgets.status_bar import StatusBar
 
 from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, fixed_clock, open_service, settle
 
@@ -346,6 +347,24 @@ async def test_search_flow(make_app) -> None:  # type: ignore[no-untyped-def]
         await settle(pilot)
         assert not lst.searching and not search.display
         assert lst.total == 14
+
+
+async def test_a_stale_search_index_is_named_in_the_status_line(make_app, service) -> None:  # type: ignore[no-untyped-def]
+    app: NewsApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"khao sat")
+        await settle(pilot)
+        status = app.query_one(StatusBar)
+        assert "reindex" not in status.line
+        conn = service.repo.db.connect()  # what store/fts.py writes when an article cannot be unindexed exactly
+        conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+        conn.commit()
+        await pilot.press(*" doi moi")
+        await settle(pilot)
+        assert app.query_one(ArticleList).hits  # results still shown
+        assert status.line == "Search: the search index is out of date; run `tui-news reindex` to rebuild it"
+        assert status.has_class("-error")
 
 
 async def test_search_is_debounced_and_exclusive(make_app, service, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -447,6 +447,12 @@ class Repository:
                     deleted += self._trim_feed(conn, feed_id, per_feed)
         return deleted
 
+    def search_index_stale(self) -> bool:
+        """Whether some article could not be unindexed exactly (see store/fts.py): `reindex` repairs it."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            return fts.is_stale(conn)
+
     def integrity_check(self) -> str:
         conn = self.db.connect()
         with wrap_errors(self.db.path):

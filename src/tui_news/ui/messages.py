@@ -59,6 +59,7 @@ class SearchResults(Message):
     query: str
     hits: list[SearchHit]
     error: str | None = None
+    note: str | None = None
 
 
 @dataclass

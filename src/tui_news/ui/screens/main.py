@@ -274,7 +274,7 @@ class MainScreen(Screen[None]):
             self.post_message(SearchResults(query, [], str(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(SearchResults(query, hits))
+            self.post_message(SearchResults(query, hits, note=self.service.search_note()))
 
     @work(thread=True, group="browser", exit_on_error=False)
     def open_in_browser(self, url: str) -> None:
@@ -364,6 +364,8 @@ class MainScreen(Screen[None]):
             search.add_class("-error")
             return
         search.remove_class("-error")
+        if message.note:
+            self.status.show(f"Search: {message.note}", error=True)
         self.article_list.show_hits(message.hits)
         self.article_list.empty_text = f"Nothing matches {message.query}"
         self._set_list_title_search(message.query, len(message.hits))
