@@ -229,6 +229,34 @@ def test_snippet_window_of_a_long_article(cache: Cache) -> None:
     assert [hit.snippet[s.start:s.end] for s in hit.highlights] == ["Đảng", "bộ"]
 
 
+def test_snippet_window_is_the_best_one_and_found_in_linear_work() -> None:
+    """The sliding window picks what the all-pairs scan picked (most distinct terms, then most matches, then
+    earliest), on random matches; it replaced a scan that took 7 s on an article repeating one word."""
+    import random
+
+    from tui_news.search.snippet import _best_start
+
+    def all_pairs(matches: list[tuple[int, int, int]], width: int) -> int:
+        best, best_start = (0, 0, 0), matches[0][0]
+        for i, (start, _end, _term) in enumerate(matches):
+            inside = [m for m in matches[i:] if m[1] <= start + width]
+            score = (len({m[2] for m in inside}), len(inside), -start)
+            if score > best:
+                best, best_start = score, start
+        return best_start
+
+    rng = random.Random(7)
+    for _ in range(500):
+        matches, pos = [], 0
+        for _ in range(rng.randint(1, 60)):
+            pos += rng.randint(0, 120)
+            end = pos + rng.randint(1, 40 if rng.random() < 0.9 else 400)  # some longer than the window
+            matches.append((pos, end, rng.randint(0, 3)))
+            pos = end
+        width = rng.choice([50, 200])
+        assert _best_start(matches, width) == all_pairs(matches, width), (matches, width)
+
+
 def test_snippet_falls_back_to_title(corpus: Cache) -> None:
     hit = search(corpus.repo, "thông báo", now=NOW)[0]
     assert hit.snippet == "THÔNG BÁO"
