@@ -173,10 +173,13 @@ class Service:
         return search(self.repo, query, limit=limit, now=self.clock())
 
     def search_note(self) -> str | None:
-        """A warning to show next to search results, or None: the index needs `tui-news reindex`."""
-        if self.repo.search_index_stale():
-            return STALE_INDEX_NOTE
-        return None
+        """A warning to show next to search results, or None: the index needs `tui-news reindex`. Best effort:
+        a cache that cannot answer this has already answered the search itself."""
+        try:
+            stale = self.repo.search_index_stale()
+        except StoreError:
+            return None
+        return STALE_INDEX_NOTE if stale else None
 
     def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
         """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""

@@ -229,7 +229,7 @@ def test_snippet_window_of_a_long_article(cache: Cache) -> None:
     assert [hit.snippet[s.start:s.end] for s in hit.highlights] == ["Đảng", "bộ"]
 
 
-def test_snippet_window_is_the_best_one_and_found_in_linear_work() -> None:
+def test_snippet_window_sliding_pass_matches_the_all_pairs_scan() -> None:
     """The sliding window picks what the all-pairs scan picked (most distinct terms, then most matches, then
     earliest), on random matches; it replaced a scan that took 7 s on an article repeating one word."""
     import random

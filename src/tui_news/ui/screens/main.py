@@ -313,7 +313,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------ worker results
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         self.feed_tree.populate(message.feeds, message.tags, message.unread_total, message.starred_total,
-                           message.total)
+                                message.total)
         self._show_detail(self.feed_tree.cursor_node.data if self.feed_tree.cursor_node else None)
 
     def on_list_loaded(self, message: ListLoaded) -> None:
