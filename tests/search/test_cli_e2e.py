@@ -136,6 +136,8 @@ def test_a_stale_index_is_named_until_reindex(refreshed: list[str], tmp_path: Pa
     still prints its results; `reindex` clears it."""
     import sqlite3
 
+    from tui_news.store import fts
+
     def note() -> str:
         proc = cli("search", *refreshed, "--json", "dang", cwd=tmp_path)
         assert proc.returncode == 0, proc.stderr
@@ -143,8 +145,8 @@ def test_a_stale_index_is_named_until_reindex(refreshed: list[str], tmp_path: Pa
         return proc.stderr
 
     assert "reindex" not in note()
-    with sqlite3.connect(tmp_path / "c.db") as conn:  # what fts.unindex_articles writes on a digest mismatch
-        conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+    with sqlite3.connect(tmp_path / "c.db") as conn:  # what unindexing writes on a digest mismatch
+        fts.mark_stale(conn)
     conn.close()
     assert note().strip() == "note: the search index is out of date; run `tui-news reindex` to rebuild it"
     assert cli("reindex", *refreshed, cwd=tmp_path).returncode == 0

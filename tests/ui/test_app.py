@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from tui_news.service import Service
+from tui_news.store import fts
 from tui_news.store.repo import ArticleFilter
 from tui_news.ui.app import NewsApp
 from tui_news.ui.screens.confirm import ConfirmScreen
@@ -357,8 +358,8 @@ async def test_a_stale_search_index_is_named_in_the_status_line(make_app, servic
         await settle(pilot)
         status = app.query_one(StatusBar)
         assert "reindex" not in status.line
-        conn = service.repo.db.connect()  # what store/fts.py writes when an article cannot be unindexed exactly
-        conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+        conn = service.repo.db.connect()
+        fts.mark_stale(conn)  # what unindexing writes when an article's indexed text cannot be recomputed
         conn.commit()
         await pilot.press(*" doi moi")
         await settle(pilot)

@@ -316,7 +316,12 @@ def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> No
         conn.executemany(_DELETE_FTS, deletes)
         conn.execute(f"DELETE FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)
         if stale:
-            conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
+            mark_stale(conn)
+
+
+def mark_stale(conn: sqlite3.Connection) -> None:
+    """Flag the index as needing `rebuild`: some article could not be unindexed exactly."""
+    conn.execute("INSERT OR REPLACE INTO search_meta (key, value) VALUES ('stale', '1')")
 
 
 def is_stale(conn: sqlite3.Connection) -> bool:
