@@ -1,0 +1,79 @@
+"""Where a cold refresh spends its CPU: parsing vs the single writer, one core, no network.
+
+    uv run python bench/bench_pipeline.py            # 60 feeds of the refresh benchmark
+    uv run python bench/bench_pipeline.py 120
+
+Uses the generated feeds of bench_refresh.py. Times, on one core and one after the other:
+1. the parser job a refresh runs in its worker processes (`service._parse_job`: parse + search text), in MB/s;
+2. the writer (`Repository.store_feed` into a fresh SQLite file) per article, with the full-text index, and
+   again with FTS5's own insert left out, to show what the index costs.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_refresh import make_feed  # noqa: E402
+
+from tui_news.models import CachingInfo, FeedConfig, ParsedFeed  # noqa: E402
+from tui_news.service import _parse_job  # noqa: E402
+from tui_news.store import fts  # noqa: E402
+from tui_news.store.repo import Repository  # noqa: E402
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def store_all(parsed: list[ParsedFeed], folder: Path, name: str) -> float:
+    """Seconds to store every parsed feed, one transaction per feed as a refresh does."""
+    repo = Repository.open(folder / f"{name}.db")
+    try:
+        repo.sync_feeds([FeedConfig(f"https://bench.invalid/{i}") for i in range(len(parsed))])
+        ids = [f.id for f in repo.feeds(counts=False)]
+        start = time.perf_counter()
+        for feed_id, feed in zip(ids, parsed, strict=True):
+            repo.store_feed(feed_id, feed, caching=CachingInfo(None, None, "x"), status="ok", now=NOW,
+                            next_refresh=None)
+        return time.perf_counter() - start
+    finally:
+        repo.close()
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
+    rng = random.Random(1)
+    bodies = [make_feed(i, rng) for i in range(n)]
+    size = sum(len(b) for b in bodies)
+    start = time.perf_counter()
+    parsed = [_parse_job(b, f"https://bench.invalid/{i}", "application/rss+xml", NOW) for i, b in enumerate(bodies)]
+    parse_s = time.perf_counter() - start
+    articles = sum(len(p.articles) for p in parsed)
+    print(f"{n} feeds, {size / 1e6:.1f} MB, {articles:,} articles")
+    print(f"parse job (parse + search text), one core: {parse_s:.2f} s, {size / 1e6 / parse_s:.1f} MB/s")
+    with tempfile.TemporaryDirectory() as tmp:
+        full = store_all(parsed, Path(tmp), "full")
+        real_insert = fts._insert
+
+        def docs_only(conn: sqlite3.Connection, prepared: list[fts.Prepared]) -> int:  # all but FTS5's insert
+            conn.executemany("INSERT INTO search_docs (article_id, feed, digest) VALUES (?, ?, ?)",
+                             [(p[0], p[2], p[4]) for p in prepared])
+            return len(prepared)
+
+        fts._insert = docs_only
+        try:
+            without = store_all(parsed, Path(tmp), "without")
+        finally:
+            fts._insert = real_insert
+    print(f"writer, one core: {full / articles * 1000:.3f} ms per article with the index, "
+          f"{without / articles * 1000:.3f} ms without FTS5's insert")
+
+
+if __name__ == "__main__":
+    main()
