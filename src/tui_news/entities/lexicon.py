@@ -1,11 +1,15 @@
 """The word lists in `data/`, loaded once with importlib.resources.
 
-Each file has `#` comment lines (its header says where the list came from) and one entry per line; a few
-files hold several entries per line separated by spaces (given_en.txt, surnames_ascii.txt).
+Each file has `#` comment lines and one entry per line; a few files hold several entries per line separated
+by spaces (read with `words`), and some tag each entry (`tag:entry`, or `tag1,tag2:entry`, read with `tagged`).
+Each file's header says what the list is for, its source (an outside list with its licence, or the project's own
+rules) and what checks it; tests/entities/test_data.py holds the headers to that.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -29,12 +33,18 @@ def words(name: str) -> frozenset[str]:
 
 @cache
 def tagged(name: str) -> dict[str, frozenset[str]]:
-    """Lines `tag:phrase` grouped by tag."""
+    """Lines `tag:phrase` (or `tag1,tag2:phrase`, in each of the tags' groups) grouped by tag."""
     out: dict[str, set[str]] = {}
     for line in _lines(name):
-        tag, _, phrase = line.partition(":")
-        out.setdefault(tag, set()).add(phrase)
+        tags, _, phrase = line.partition(":")
+        for tag in tags.split(","):
+            out.setdefault(tag, set()).add(phrase)
     return {tag: frozenset(items) for tag, items in out.items()}
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    """A regex group matching any of `phrases` literally, longest first (so "Ảnh minh họa" wins over "Ảnh")."""
+    return "(?:" + "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p))) + ")"
 
 
 class PhraseIndex:

@@ -16,7 +16,7 @@ _UPPER = "".join(
 ).replace("-", "")
 _U = f"[{re.escape(_UPPER)}]"
 _TOKEN = rf"{_U}[^\W\d_]*(?:['’](?!s\b)[^\W\d_]+)*(?:-[^\W\d_]+)*"
-_PARTICLE = r"(?:van|von|de|der|den|da|di|du|dos|bin|ibn|al|el|le|la)"
+_PARTICLE = lexicon.alternation(lexicon.phrases("particles.txt"))
 # A run of capitalised words: separated by blanks, or glued by the dot of an initial ("V.Putin").
 _RUN_RE = re.compile(
     rf"(?<![\w\-/@#])(?:{_TOKEN})(?:(?:\.?[ ]|\.)(?:{_PARTICLE}[ ])?(?:(?:al|el)-)?(?:{_TOKEN}))*\.?"
@@ -26,14 +26,13 @@ _WORD_BEFORE_RE = re.compile(r"[^\s]+")
 _CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\n.!?\"“”–—|]")
 _TITLE_BREAK_RE = re.compile(r"[,;:()\[\].!?\"“”–—|]")
 _CREDIT_RE = re.compile(
-    r"(?:(?<![\w])(?:Ảnh minh họa|Ảnh minh hoạ|Ảnh tư liệu|Ảnh|Đồ họa|Đồ hoạ|Video|Clip|Nguồn ảnh|Bài và ảnh|"
-    r"Bài, ảnh|Tin, ảnh|Tin và ảnh|Thực hiện|Photo by|Photos by|Photograph by|Photos|Photo|By|Bài|"
-    r"Additional reporting by|Reporting by|Editing by|Writing by|[Rr]eporting by)[ ]*[:]?[ ]*)"
+    rf"(?:(?<![\w]){lexicon.alternation(lexicon.phrases('credit_words.txt'))}[ ]*[:]?[ ]*)"
     r"(?P<body>[^\n)|]{1,80})"
 )
+# "Nhan Sáng/TTXVN", "John Smith - Reuters": a name, then an outlet tagged after-name in agencies.txt.
 _AGENCY_TAIL_RE = re.compile(
     rf"(?<![\w\-])(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–][ ]?)[ ]?"
-    r"(?:TTXVN|VNA|VGP|Vietnam\+|Getty Images|Reuters|AFP|AP|EPA|Xinhua|Bloomberg|TTO|VnExpress|Dân trí)\b"
+    rf"{lexicon.alternation(lexicon.tagged('agencies.txt')['after-name'])}\b"
 )
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
 _SIGNATURE_RE = re.compile(rf"^(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})(?:[ ]?[(\-–/][ ]?[A-ZĐ+ ]+\)?)?\.?$")
@@ -46,179 +45,9 @@ _SPEAKER_CAPS_RE = re.compile(
 )
 _BAC_HO_RE = re.compile(r"(?<![\w])Bác Hồ(?![\w])")
 _SAID_RE = re.compile(
-    r"[ ]?(?:,[ ]who\b|[ ](?:said|says|told|added|wrote|noted|stressed|urged|asked)\b|’s|'s)"
+    rf"[ ]?(?:,[ ]who\b|[ ]{lexicon.alternation(lexicon.phrases('said_en.txt'))}\b|’s|'s)"
 )
-_ORG_TAIL_EN = {
-    "Council",
-    "Ministry",
-    "Committee",
-    "Department",
-    "Act",
-    "Law",
-    "University",
-    "Street",
-    "City",
-    "Province",
-    "Party",
-    "Bank",
-    "Group",
-    "Company",
-    "Corp",
-    "Inc",
-    "Airlines",
-    "Airways",
-    "News",
-    "Times",
-    "Post",
-    "Agency",
-    "Office",
-    "Institute",
-    "Center",
-    "Centre",
-    "School",
-    "College",
-    "Hospital",
-    "Foundation",
-    "Fund",
-    "Court",
-    "Assembly",
-    "Commission",
-    "Association",
-    "Union",
-    "Forces",
-    "Army",
-    "Navy",
-    "Force",
-    "Guard",
-    "House",
-    "Senate",
-    "Congress",
-    "Parliament",
-    "Government",
-    "Administration",
-    "Republic",
-    "Federation",
-    "Kingdom",
-    "States",
-    "Nations",
-    "Organization",
-    "Organisation",
-    "Program",
-    "Programme",
-    "Initiative",
-    "Plan",
-    "Day",
-    "Summit",
-    "Conference",
-    "Forum",
-    "Prize",
-    "Award",
-    "Cup",
-    "Games",
-    "Road",
-    "Avenue",
-    "Bridge",
-    "Square",
-    "Park",
-    "Island",
-    "Islands",
-    "Sea",
-    "River",
-    "Lake",
-    "Mountain",
-    "Mountains",
-    "Valley",
-    "Region",
-    "Coast",
-    "Airport",
-    "Port",
-    "Station",
-    "Tower",
-    "Hall",
-    "Palace",
-    "Museum",
-    "Temple",
-    "Pagoda",
-    "Church",
-    "Mausoleum",
-    "Gallery",
-    "Library",
-    "Stadium",
-    "Convention",
-    "Treaty",
-    "Charter",
-    "Declaration",
-    "Policy",
-    "Strategy",
-    "Account",
-    "Accounts",
-    "Muslims",
-    "Christians",
-    "Buddhists",
-    "Catholics",
-    "Report",
-    "Project",
-    "Index",
-    "Exchange",
-    "Market",
-    "Holdings",
-    "Ltd",
-    "Co",
-    "Corporation",
-    "Bureau",
-    "Service",
-    "Services",
-    "Authority",
-    "Board",
-    "Team",
-    "Club",
-    "Alliance",
-    "Front",
-    "Movement",
-    "Network",
-    "Press",
-    "Radio",
-    "Television",
-    "TV",
-    "Journal",
-    "Magazine",
-    "Review",
-    "Herald",
-    "Tribune",
-    "Daily",
-    "Week",
-    "Month",
-    "Year",
-    "War",
-    "Revolution",
-    "Campaign",
-    "Offensive",
-    "Operation",
-    "Peninsula",
-    "Strait",
-    "Gulf",
-    "Ocean",
-    "Delta",
-    "Highlands",
-    "Pass",
-    "Hill",
-    "Beach",
-    "Bay",
-    "Affairs",
-    "Rights",
-    "Coordinator",
-    "Relief",
-    "Operations",
-    "Programmes",
-    "Executive",
-    "Minister",
-    "Secretary",
-    "President",
-    "Chairman",
-    "Ambassador",
-    "Representative",
-    "Director",
-}
+_ORG_TAIL_EN = lexicon.phrases("org_tail_en.txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,56 +106,28 @@ def _lex(lang: str) -> _Lexicons:
         nonname=nonname_vi if vi else nonname_en,
         given_en=lexicon.words("given_en.txt"),
         places=places,
-        agencies=lexicon.phrases("agencies.txt"),
+        agencies=lexicon.tagged("agencies.txt")["agency"],
         intro_place=intro.get("place", frozenset()),
         intro_org=intro.get("org", frozenset()),
     )
 
 
-# Lower-case words allowed between an organisation word and a name inside the organisation's name
-# ("Học viện Chính trị quốc gia Hồ Chí Minh", "Trường THPT chuyên Lê Quý Đôn", "Lăng Chủ tịch Hồ Chí Minh").
-_ORG_INNER = frozenset(
-    "chuyên quốc gia trị sản phong niên tịch thưởng học viện dân tộc nghiệp tế thuật phạm đội tiền "
-    "phong thiếu nhi cộng đoàn viên cấp trung tâm và văn hóa hoá lưu niệm di tích thể thao khoa kỹ chính hành".split()
-)
-
-
-_ADMIN_UNITS = frozenset({"thành", "tỉnh", "huyện", "quận", "xã", "phường", "TP", "thị"})
-_ADMIN_BODIES = frozenset({"UBND", "HĐND", "UBMTTQ", "MTTQ", "ủy", "uỷ", "dân", "Ủy", "Uỷ"})
-_ADMIN_ABBR = frozenset({"Q", "P", "H", "X", "TP", "Tp", "TX", "TT", "F"})
-
-# Lower-case words allowed between a title and a name, as in
-# "Thủ tướng Chính phủ nước Cộng hòa Dân chủ Nhân dân Lào X".
-_TITLE_INNER = frozenset(
-    "nước tỉnh thành phố huyện xã quận nhân dân hòa hoà chủ nghĩa hội chính phủ trị viện".split()
-)
-
-
-# One-word kinship titles; capitalised in the middle of a sentence they are syllables of a name or a place
-# ("Nguyễn Thúy Anh", "Trần Anh Thư", "huyện Cô Tô"), not "anh", "cô".
-_KINSHIP = frozenset("ông bà anh chị em cô chú bác cụ thầy cháu cậu mợ dì thím bé".split())
+# Word lists of the rules below; each file's header says what it is for, where it comes from and what checks it.
+_ORG_INNER = lexicon.words("org_inner_vi.txt")
+_ADMIN = lexicon.tagged("admin_vi.txt")
+_ADMIN_UNITS = _ADMIN["unit"]
+_ADMIN_BODIES = _ADMIN["body"]
+_ADMIN_ABBR = _ADMIN["abbr"]
+_TITLE_INNER = lexicon.words("title_inner_vi.txt")
+_KINSHIP = lexicon.words("kinship_vi.txt")
+_VI_SHORT_ABBR = lexicon.words("short_abbr_vi.txt")
+_THING_WORDS_EN = lexicon.words("thing_words_en.txt")
+_ABBR_TITLES_EN = lexicon.words("abbr_titles_en.txt")
+_ORG_HEAD_EN = lexicon.words("org_head_en.txt")
+_NAME_LINKS_EN = lexicon.words("name_links_en.txt")
+_MONTH_NAMES_EN = lexicon.words("month_surnames_en.txt")
+# Characters after which a capitalised word starts a sentence (so a kinship word there is a title).
 _SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
-
-
-# Two-letter abbreviations written with a dot before a name ("Tp. Huế", "Ts. Lê Văn A").
-_VI_SHORT_ABBR = frozenset({"Tp", "Ts", "Gs", "Bs", "Th", "Đc", "Ng"})
-# Lower-case English words that introduce the name of a thing, not a person.
-_THING_WORDS_EN = frozenset(
-    "newspaper newspapers magazine daily weekly tabloid outlet broadcaster channel website station agency "
-    "company firm vessel ship tanker hotel hospital university school airline brand band party".split()
-)
-# Abbreviated English titles whose dot does not end a sentence ("Sens. Rand Paul").
-_ABBR_TITLES_EN = frozenset({"Mrs", "Gen", "Sen", "Sens", "Rep", "Reps", "Gov", "Col", "Adm", "Maj", "Capt", "Rev"})
-# English organisation words followed by "for", "of" or "on" and the rest of the organisation's name.
-_ORG_HEAD_EN = frozenset(
-    "Center Centers Centre Centres Department Ministry Committee Subcommittee Commission Council Institute "
-    "Institutes Office Bureau Agency University School College Court Board Fund Bank Organization Organisation "
-    "Association Foundation Society League Union Federation Coalition Alliance Party Academy Museum".split()
-)
-# Inner parts of Arabic and other compound names ("Magdi Abdel Ghaffar").
-_NAME_LINKS_EN = frozenset({"Abdel", "Abdul", "Abd", "Abu", "Bin", "Ben", "Al", "El", "Van", "Von", "De", "Da", "Di"})
-# English months that are also family names ("Theresa May", "Mrs May"); a date follows them with a number.
-_MONTH_NAMES_EN = frozenset({"May", "June", "April", "August"})
 
 
 @dataclass(slots=True)
@@ -903,7 +704,7 @@ class _Finder:
             if title is not None and not (title in titles or title.split()[0] in titles):
                 continue
             paren = m.group("paren")
-            if paren is not None and (paren in self.lex.agencies or paren in ("AP", "Reuters", "AFP", "Xinhua")):
+            if paren is not None and paren in self.lex.agencies:
                 continue
             start, end = m.span("name")
             if not any(s < end and start < e for s, e in self.spans):

@@ -93,42 +93,10 @@ _EN_LAW_TITLE_RE = re.compile(
     r"(?<![\w])(?P<title>(?:[A-Z][a-z]+[ ]+){1,3})Law(?:[ ]+(?:of[ ]+)?\d{4})?\b|"
     r"(?<![\w])Law[ ]+on[ ]+[A-Z][a-z]+(?:[ ]+(?:and[ ]+)?[A-Za-z][a-z]+){0,4}?(?:[ ]+\d{4})?(?=[\s,.;:)]|$)"
 )
-_EN_ACT_SKIP = {
-    "The",
-    "This",
-    "That",
-    "A",
-    "An",
-    "Under",
-    "Its",
-    "Their",
-    "His",
-    "Her",
-    "Our",
-    "New",
-    "Any",
-    "Each",
-    "Such",
-    "In",
-    "On",
-    "Of",
-    "By",
-    "For",
-    "With",
-    "Both",
-    "Federal",
-    "Congress",
-    "Senate",
-    "House",
-    "And",
-    "But",
-}
-_EN_LAW_SKIP = {"International", "Martial", "Sharia", "Common", "Federal", "State", "The", "This", "Criminal"}
-
-
-_DOC_FIRST = frozenset(
-    {"nghị", "thông", "quyết", "chỉ", "kết", "luật", "bộ", "pháp", "quy", "hiến", "các", "những"}
-)
+# Word lists (see each file's header for what it holds and where it comes from).
+_EN_ACT_SKIP = lexicon.phrases("act_skip_en.txt")
+_EN_LAW_SKIP = lexicon.phrases("law_skip_en.txt")
+_DOC_FIRST = lexicon.phrases("doc_first_vi.txt")
 
 
 def _law_stops() -> frozenset[str]:
