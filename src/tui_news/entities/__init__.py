@@ -62,9 +62,6 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
     res_finder = resolutions.find_vi if lang == "vi" else resolutions.find_en
     for start, end, key in res_finder(work):
         found.append((start, end, RESOLUTION, key))
-    if lang == "vi":
-        # English references inside Vietnamese text are rare; UN resolutions are written "Nghị quyết 2334".
-        pass
     blocked = [(start, end) for start, end, _, _ in found]
     for start, end in persons.find(work, lang, blocked):
         found.append((start, end, PERSON, _person_key(work[start:end])))

@@ -131,6 +131,18 @@ _SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
 
 
 @dataclass(slots=True)
+class _RunState:
+    """What reading one run of capitalised words has seen so far."""
+
+    titled: bool
+    """A title stands right before the token being read."""
+    seen_lexicon: bool = False
+    """An organisation or place phrase, or an acronym, came earlier in the run."""
+    after_place: bool = False
+    """The last thing read was a place name."""
+
+
+@dataclass(slots=True)
 class _Tok:
     start: int
     end: int
@@ -332,181 +344,222 @@ class _Finder:
         )
 
     def _read_run(self, toks: list[_Tok]) -> None:
-        vi = self.lang == "vi"
-        if (
-            vi
-            and toks[0].dot
-            and toks[0].word in _ADMIN_ABBR
-            and len(toks) > 1
-            and toks[1].start == toks[0].end + 1
-        ):
-            if not (self._is_acronym(toks[1]) and len(toks) > 2):
-                return  # "Q.Ninh Kiều", "TP.Cần Thơ", "P.Tân An": an address
-            toks = toks[2:]  # "Thành ủy TP.HCM Nguyễn Văn Nên": the city, then a name
-        if vi and self.text.startswith(("T.Ư", "T.W"), toks[0].start):
-            toks = toks[2:]  # "Ủy viên T.Ư Đảng": the abbreviation of "Trung ương"
-            if not toks:
-                return
-        if not vi:
-            before = self.text[max(0, toks[0].start - 30) : toks[0].start].split()
-            if before and before[-1] in _THING_WORDS_EN:
-                return  # "the police newspaper Capital Security", "the vessel Grace Adrian"
-            if len(before) >= 2 and before[-1] in ("for", "of", "on") and before[-2] in _ORG_HEAD_EN:
-                return  # "the Centers for Disease Control and Prevention", "Committee on Foreign Affairs"
-        if (
-            vi
-            and len(toks) >= 3
+        """Read one run of capitalised words: drop what opens it but cannot start a name, then walk it token by
+        token, taking lexicon phrases, acronyms and names (each name is appended to `self.spans`)."""
+        toks = self._lead_in(toks)
+        if not toks:
+            return
+        state = _RunState(titled=self._title_before(toks[0].start))
+        if len(toks) == 1 and not state.titled and not (self.lang == "vi" and toks[0].word in ("Ban", "Bác")):
+            return  # one capitalised word on its own is a name only after a title
+        i = 0
+        while i < len(toks):
+            if i > 0 and self._sentence_break(toks[i - 1]):
+                state.titled = self._title_before(toks[i].start)
+            hit = self._run_phrase_at(toks, i, state)
+            if hit is not None:
+                i = self._take_phrase(toks, i, hit, state)
+                continue
+            after_acronym = self._take_acronym(toks, i, state)
+            i = after_acronym if after_acronym is not None else self._take_name(toks, i, state)
+
+    # --- steps of _read_run ------------------------------------------------------------------------------
+    def _lead_in(self, toks: list[_Tok]) -> list[_Tok]:
+        """The tokens of a run left to read after what opens it: an address abbreviation ("Q.Ninh Kiều"),
+        "T.Ư", glued initials ("V.I.Lênin", taken as a name here) in Vietnamese; nothing at all after an English
+        word that introduces a thing or after "Committee on"."""
+        if self.lang == "vi":
+            toks = self._after_address_abbr(toks)
+            if toks and self.text.startswith(("T.Ư", "T.W"), toks[0].start):
+                toks = toks[2:]  # "Ủy viên T.Ư Đảng": the abbreviation of "Trung ương"
+            return self._take_glued_initials(toks) if toks else toks
+        if self._names_a_thing_en(toks[0].start):
+            return []
+        return toks
+
+    def _after_address_abbr(self, toks: list[_Tok]) -> list[_Tok]:
+        """Vietnamese: nothing left for an address glued to its abbreviation ("Q.Ninh Kiều", "TP.Cần Thơ"); the rest
+        after a city in capitals ("Thành ủy TP.HCM Nguyễn Văn Nên"); the run unchanged otherwise."""
+        if not (toks[0].dot and toks[0].word in _ADMIN_ABBR and len(toks) > 1 and toks[1].start == toks[0].end + 1):
+            return toks
+        if not (self._is_acronym(toks[1]) and len(toks) > 2):
+            return []
+        return toks[2:]
+
+    def _names_a_thing_en(self, pos: int) -> bool:
+        """English: the run at `pos` names a thing ("the police newspaper Capital Security", "the vessel Grace
+        Adrian") or is the rest of an organisation's name ("Centers for Disease Control", "Committee on Foreign
+        Affairs")."""
+        before = self.text[max(0, pos - 30) : pos].split()
+        if before and before[-1] in _THING_WORDS_EN:
+            return True
+        return len(before) >= 2 and before[-1] in ("for", "of", "on") and before[-2] in _ORG_HEAD_EN
+
+    def _take_glued_initials(self, toks: list[_Tok]) -> list[_Tok]:
+        """Vietnamese: a name written as initials glued by dots to the last word ("V.I.Lênin", "N.T.Hà") is taken
+        whole; the tokens after it are returned."""
+        if not (
+            len(toks) >= 3
             and all(len(t.word) == 1 and t.dot for t in toks[:2])
             and toks[1].start == toks[0].end + 1
             and toks[2].start == toks[1].end + 1
             and not self._inside_name_of_thing(toks[0].start)
         ):
-            k = 2
-            while k < len(toks) - 1 and len(toks[k].word) == 1 and toks[k].dot:
-                k += 1
-            self.spans.append((toks[0].start, toks[k].end))  # "V.I.Lênin", "N.T.Hà"
-            toks = toks[k + 1 :]
-            if not toks:
-                return
-        surnames = self.lex.surnames
-        given_en = self.lex.given_en
-        titled = self._title_before(toks[0].start)
-        n = len(toks)
-        if n == 1 and not titled and not (vi and toks[0].word in ("Ban", "Bác")):
-            return  # one capitalised word on its own is a name only after a title
-        seen_lexicon = False
-        after_place = False
-        i = 0
-        while i < n:
-            tok = toks[i]
-            if i > 0 and self._sentence_break(toks[i - 1]):
-                titled = self._title_before(tok.start)
-            hit = self._phrase_at(toks, i)
-            if hit is not None and hit[1] == "known":
-                self.spans.append((tok.start, toks[hit[0] - 1].end))
-                titled = False
-                i = hit[0]
-                continue
-            if (
-                hit is not None
-                and (tok.word in surnames or (not vi and tok.word in given_en))
-                and i + 1 < n
-                and (hit[0] - i == 1 and hit[1] != "title")
-            ):
-                nxt = self._phrase_at(toks, i + 1)
-                if nxt is None and not self._is_acronym(toks[i + 1]):
-                    hit = None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
-            if hit is not None and not vi and titled and hit[0] - i == 1 and self._month_surname(tok):
-                hit = None  # "Mrs May"
-            if hit is not None and tok.word in ("Hồ", "Ho") and hit[1] == "place" and i + 1 < n:
-                if not self._inside_name_of_thing(tok.start):
-                    hit = (
-                        None  # "Hồ Chí Minh" the person, unless "TP Hồ Chí Minh", "Học viện ... Hồ Chí Minh"
-                    )
-            if hit is not None:
-                j, category = hit
-                if category == "title":
-                    titled = True
-                elif category == "place" and titled:
-                    pass
-                elif category == "org" and titled and not vi:
-                    pass
-                else:
-                    titled = False
-                if category == "place" or j - i > 1 or tok.word in _ORG_TAIL_EN:
-                    seen_lexicon = True
-                after_place = category == "place"
-                i = j
-                continue
-            if (
-                not vi
-                and titled
-                and len(tok.word) == 2
-                and tok.word.isupper()
-                and i + 1 < n
-                and not self._is_acronym(toks[i + 1])
-                and self._phrase_at(toks, i + 1) is None
-            ):
-                pass  # "Vice President JD Vance": initials written without dots
-            elif (
-                not vi
-                and titled
-                and self._is_acronym(tok)
-                and len(tok.word) >= 3
-                and self._honorific_before(tok.start)
-            ):
-                # "Mr. NADLER. Mr. Speaker": the Congressional Record writes the speaker's name in capitals
-                end = tok.end
-                self.spans.append((tok.start, end))
-                titled = False
-                i += 1
-                continue
-            elif self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
-                seen_lexicon = True
-                i += 1
-                continue
-            j = self._extend(toks, i)
-            count = j - i
-            first = tok.word
-            was_after_place, after_place = after_place, False
-            accept = False
-            if vi:
-                if first in surnames and count >= 2:
-                    accept = True
-                elif titled:
-                    accept = True
-                elif seen_lexicon and count >= 2 and self._title_in_clause(toks[0].start):
-                    accept = True
-                elif was_after_place and count >= 2 and all(t.word.isascii() for t in toks[i:j]):
-                    accept = (
-                        True  # "Tòa án tối cao Philippines Antonio Carpio": a foreign name after a country
-                    )
-                elif count >= 2 and first in given_en and all(t.word.isascii() for t in toks[i:j]):
-                    accept = True
-            else:
-                if titled and not (count >= 2 and toks[j - 1].word in _ORG_TAIL_EN):
-                    accept = True
-                elif count >= 2 and (first in given_en or first in surnames):
-                    accept = True
-                elif (
-                    count >= 2 and toks[j - 1].word not in _ORG_TAIL_EN and self._said_after(toks[j - 1].end)
-                ):
-                    accept = True
-                elif (
-                    count >= 2
-                    and not seen_lexicon
-                    and self._plain_name(toks[i:j])
-                    and not (j < n and self._phrase_at(toks, j))
-                    and not self._in_headline(tok.start)
-                ):
-                    accept = True
-            if (
-                accept
-                and titled
-                and not vi
-                and count >= 2
-                and first not in given_en
-                and not (len(first) == 2 and first.isupper())
-                and toks[i + 1].word not in _NAME_LINKS_EN
-                and not self.text.endswith(("al-", "el-", "Al-", "El-"), 0, toks[i + 1].start)
-                and (toks[i + 1].word in given_en)
-            ):
-                i += 1
-                continue
-            if accept and self._inside_name_of_thing(tok.start):
-                titled = False
-                i = j  # the whole name belongs to the street, school or award
-                continue
-            if accept:
-                end = toks[j - 1].end
-                if toks[j - 1].dot and len(toks[j - 1].word) == 1:
-                    end += 1
-                self.spans.append((tok.start, end))
-                titled = False
-                i = j
-            else:
-                titled = False
-                i += 1
+            return toks
+        k = 2
+        while k < len(toks) - 1 and len(toks[k].word) == 1 and toks[k].dot:
+            k += 1
+        self.spans.append((toks[0].start, toks[k].end))
+        return toks[k + 1 :]
+
+    def _run_phrase_at(self, toks: list[_Tok], i: int, state: _RunState) -> tuple[int, str] | None:
+        """The lexicon phrase at token i as `_phrase_at` finds it, unless the word there is really part of a name:
+        a surname that is also a one-word phrase ("Đoàn Văn Sáng", "To Lam"), "May" after a title ("Mrs May"),
+        "Hồ" of "Hồ Chí Minh" the person (not the city)."""
+        hit = self._phrase_at(toks, i)
+        if hit is None or hit[1] == "known":
+            return hit
+        tok = toks[i]
+        vi = self.lang == "vi"
+        if (
+            (tok.word in self.lex.surnames or (not vi and tok.word in self.lex.given_en))
+            and i + 1 < len(toks)
+            and (hit[0] - i == 1 and hit[1] != "title")
+        ):
+            nxt = self._phrase_at(toks, i + 1)
+            if nxt is None and not self._is_acronym(toks[i + 1]):
+                return None  # "Đoàn Văn Sáng", "To Lam": a surname, not the one-word phrase
+        if not vi and state.titled and hit[0] - i == 1 and self._month_surname(tok):
+            return None  # "Mrs May"
+        if tok.word in ("Hồ", "Ho") and hit[1] == "place" and i + 1 < len(toks):
+            if not self._inside_name_of_thing(tok.start):
+                return None  # "Hồ Chí Minh" the person, unless "TP Hồ Chí Minh", "Học viện ... Hồ Chí Minh"
+        return hit
+
+    def _take_phrase(self, toks: list[_Tok], i: int, hit: tuple[int, str], state: _RunState) -> int:
+        """Step over the lexicon phrase at token i (a known name is taken as a person); returns the next index.
+        A title makes the next name titled; a place keeps the title ("Thủ tướng Anh Keir Starmer"), and so does an
+        English organisation ("Reuters Editor-in-Chief")."""
+        j, category = hit
+        if category == "known":
+            self.spans.append((toks[i].start, toks[j - 1].end))
+            state.titled = False
+            return j
+        if category == "title":
+            state.titled = True
+        elif not (category == "place" or (category == "org" and self.lang != "vi")):
+            state.titled = False
+        if category == "place" or j - i > 1 or toks[i].word in _ORG_TAIL_EN:
+            state.seen_lexicon = True
+        state.after_place = category == "place"
+        return j
+
+    def _take_acronym(self, toks: list[_Tok], i: int, state: _RunState) -> int | None:
+        """Step over a word in capitals at token i and return the next index; None when the token is to be read as
+        the start of a name: two-letter initials after a title ("Vice President JD Vance"), or not in capitals.
+        A Congressional Record speaker in capitals ("Mr. NADLER.") is taken as a person."""
+        tok = toks[i]
+        vi = self.lang == "vi"
+        if (
+            not vi
+            and state.titled
+            and len(tok.word) == 2
+            and tok.word.isupper()
+            and i + 1 < len(toks)
+            and not self._is_acronym(toks[i + 1])
+            and self._phrase_at(toks, i + 1) is None
+        ):
+            return None  # "Vice President JD Vance": initials written without dots
+        if (
+            not vi
+            and state.titled
+            and self._is_acronym(tok)
+            and len(tok.word) >= 3
+            and self._honorific_before(tok.start)
+        ):
+            self.spans.append((tok.start, tok.end))  # "Mr. NADLER. Mr. Speaker"
+            state.titled = False
+            return i + 1
+        if self._is_acronym(tok) and not (tok.dot and len(tok.word) <= 2):
+            state.seen_lexicon = True
+            return i + 1
+        return None
+
+    def _take_name(self, toks: list[_Tok], i: int, state: _RunState) -> int:
+        """Read the longest possible name from token i (`_extend`) and take it when the rules of the language
+        accept it and it is not part of the name of a street, school or award; returns the next index."""
+        j = self._extend(toks, i)
+        was_after_place, state.after_place = state.after_place, False
+        if self.lang == "vi":
+            accept = self._accept_vi(toks, i, j, state, was_after_place)
+        else:
+            accept = self._accept_en(toks, i, j, state)
+        if accept and self._title_then_given_name(toks, i, j, state):
+            return i + 1  # the name starts at the given name; the title still stands
+        state.titled = False
+        if not accept:
+            return i + 1
+        if self._inside_name_of_thing(toks[i].start):
+            return j  # the whole name belongs to the street, school or award
+        end = toks[j - 1].end
+        if toks[j - 1].dot and len(toks[j - 1].word) == 1:
+            end += 1
+        self.spans.append((toks[i].start, end))
+        return j
+
+    def _accept_vi(self, toks: list[_Tok], i: int, j: int, state: _RunState, was_after_place: bool) -> bool:
+        """Vietnamese: tokens i..j-1 are a name when they start with a surname, follow a title (here or a few words
+        back in the clause after an organisation), or are a foreign name (ASCII words) after a country or starting
+        with an English given name ("Tòa án tối cao Philippines Antonio Carpio")."""
+        count = j - i
+        first = toks[i].word
+        ascii_only = all(t.word.isascii() for t in toks[i:j])
+        return (
+            (first in self.lex.surnames and count >= 2)
+            or state.titled
+            or (state.seen_lexicon and count >= 2 and self._title_in_clause(toks[0].start))
+            or (was_after_place and count >= 2 and ascii_only)
+            or (count >= 2 and first in self.lex.given_en and ascii_only)
+        )
+
+    def _accept_en(self, toks: list[_Tok], i: int, j: int, state: _RunState) -> bool:
+        """English: tokens i..j-1 are a name after a title (unless they end like an organisation), when they start
+        with a known given name or surname, when "said" and the like follow, or when they look like a plain name
+        (two or three words, none an organisation word or an acronym, none written in lower case elsewhere in the
+        text, not in a Title Case headline)."""
+        count = j - i
+        first = toks[i].word
+        last = toks[j - 1]
+        if state.titled and not (count >= 2 and last.word in _ORG_TAIL_EN):
+            return True
+        if count < 2:
+            return False
+        return (
+            first in self.lex.given_en
+            or first in self.lex.surnames
+            or (last.word not in _ORG_TAIL_EN and self._said_after(last.end))
+            or (
+                not state.seen_lexicon
+                and self._plain_name(toks[i:j])
+                and not (j < len(toks) and self._phrase_at(toks, j))
+                and not self._in_headline(toks[i].start)
+            )
+        )
+
+    def _title_then_given_name(self, toks: list[_Tok], i: int, j: int, state: _RunState) -> bool:
+        """English, after a title: the first word is not a given name, initials or a name link and the second is a
+        given name, so the first belongs to the title and the name starts one word later."""
+        first = toks[i].word
+        return (
+            state.titled
+            and self.lang != "vi"
+            and j - i >= 2
+            and first not in self.lex.given_en
+            and not (len(first) == 2 and first.isupper())
+            and toks[i + 1].word not in _NAME_LINKS_EN
+            and not self.text.endswith(("al-", "el-", "Al-", "El-"), 0, toks[i + 1].start)
+            and toks[i + 1].word in self.lex.given_en
+        )
 
     def _extend(self, toks: list[_Tok], i: int) -> int:
         """Index after the name starting at token i: up to 5 tokens, stopping at a lexicon phrase."""
