@@ -104,7 +104,7 @@ def _lex(lang: str) -> _Lexicons:
         index=lexicon.PhraseIndex(entries),
         surnames=surnames_vi if vi else lexicon.words("surnames_ascii.txt") | surnames_vi,
         nonname=nonname_vi if vi else nonname_en,
-        given_en=lexicon.words("given_en.txt"),
+        given_en=lexicon.words("given_en.txt") | lexicon.words("given_en_added.txt"),
         places=places,
         agencies=lexicon.tagged("agencies.txt")["agency"],
         intro_place=intro.get("place", frozenset()),
