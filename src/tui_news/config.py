@@ -10,6 +10,7 @@ Lookup order for the config file (first that exists wins):
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -22,7 +23,8 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from tui_news.errors import ConfigError
-from tui_news.models import Config, FeedConfig, Settings
+from tui_news.models import BINDING_IDS, Config, FeedConfig, Settings
+from tui_news.text import clean_line
 
 APP_NAME = "tui-news"
 ENV_CONFIG = "TUI_NEWS_CONFIG"
@@ -32,6 +34,41 @@ _FEED_KEYS = {f.name for f in fields(FeedConfig)}
 _SETTINGS_KEYS = {f.name for f in fields(Settings)}
 _TOP_KEYS = {"feeds", "settings", "keys"}
 _SCHEMES = {"http", "https", "file"}
+
+# Characters no config value may hold: C0 (tab and newline too), DEL, C1, bidi embeddings/overrides/isolates
+# and marks, line/paragraph separators, BOM, interlinear annotations and tag characters. An ESC in a feed
+# name would reach the terminal from `tui-news feeds`; refusing it names the problem, cleaning would hide it.
+CONTROL_CHARS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+MINUTES_PER_YEAR = 525_600
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "concurrency": (1, 256),
+    "per_host": (1, 64),
+    "max_bytes": (1024, 1024 ** 3),
+    "refresh_minutes": (1, MINUTES_PER_YEAR),
+    "retention_days": (1, 36_500),
+    "max_articles_per_feed": (1, 10_000_000),
+}
+"""Whole-number settings: (least, most), both allowed. README's settings block shows the same ranges."""
+FLOAT_RANGES: dict[str, float] = {"connect_timeout": 3600.0, "read_timeout": 3600.0, "total_timeout": 3600.0}
+"""Seconds: more than 0 and at most this (finite; nan and inf are refused)."""
+
+
+def _shown(text: str) -> str:
+    """`text` safe to put in a one-line message: escaped (as Python does) when it holds a control character."""
+    return repr(text)[1:-1] if CONTROL_CHARS.search(text) else text
+
+
+def _check_clean(path: Path, loc: _Locator, value: str, key: str, header: str | None, index: int,
+                 field_key: str) -> None:
+    match = CONTROL_CHARS.search(value)
+    if match:
+        raise ConfigError(path, f"contains the control character U+{ord(match.group()):04X} (character "
+                                f"{match.start() + 1}); control, escape and bidi characters are not allowed",
+                          line=loc.line(header, field_key, index), key=key)
 
 
 def bundled_config_path() -> Path:
@@ -120,22 +157,35 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         raise ConfigError(path, "each feed must be a [[feeds]] table", line=loc.line("feeds", None, index), key=key)
     unknown = sorted(set(raw) - _FEED_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_FEED_KEYS))})",
-                          line=loc.line("feeds", unknown[0], index), key=f"{key}.{unknown[0]}")
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_FEED_KEYS))})",
+                          line=loc.line("feeds", unknown[0], index), key=f"{key}.{_shown(unknown[0])}")
     if "url" not in raw:
         raise ConfigError(path, "missing the required key 'url'", line=loc.line("feeds", None, index),
                           key=f"{key}.url")
     url = raw["url"]
     _check_type(path, loc, url, str, f"{key}.url", "feeds", index, "a string", "url")
-    url = url.strip()
-    scheme = urlsplit(url).scheme.lower()
+    url = url.strip(" ")
+    _check_clean(path, loc, url, f"{key}.url", "feeds", index, "url")
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:  # e.g. "http://[::1" (an unclosed IPv6 bracket)
+        raise ConfigError(path, f"not a URL ({exc})", line=loc.line("feeds", "url", index), key=f"{key}.url") from None
     if not url:
         raise ConfigError(path, "is empty", line=loc.line("feeds", "url", index), key=f"{key}.url")
     if len(scheme) > 1 and scheme not in _SCHEMES:  # one letter: a Windows drive, i.e. a path
         raise ConfigError(path, f"unsupported URL scheme '{scheme}' in {url!r} (use http, https or file)",
                           line=loc.line("feeds", "url", index), key=f"{key}.url")
-    if scheme in ("http", "https") and not urlsplit(url).netloc:
-        raise ConfigError(path, f"{url!r} has no host", line=loc.line("feeds", "url", index), key=f"{key}.url")
+    if scheme in ("http", "https"):
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ConfigError(path, f"{url!r} has no host", line=loc.line("feeds", "url", index), key=f"{key}.url")
+        try:
+            port = parts.port
+        except ValueError:
+            port = 0
+        if port == 0 and parts.netloc.rsplit("]", 1)[-1].count(":"):  # a port was written, and it is not 1-65535
+            raise ConfigError(path, f"{url!r} has a bad port (use 1 to 65535)", line=loc.line("feeds", "url", index),
+                              key=f"{key}.url")
     if not scheme or len(scheme) == 1:  # a plain path: relative to the config file
         candidate = Path(url).expanduser()
         if not candidate.is_absolute():
@@ -153,22 +203,30 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         if not isinstance(tag, str) or not tag.strip():
             raise ConfigError(path, "tags must be non-empty strings", line=loc.line("feeds", "tags", index),
                               key=f"{key}.tags")
-    if "refresh_minutes" in raw and raw["refresh_minutes"] < 1:
-        raise ConfigError(path, "must be at least 1", line=loc.line("feeds", "refresh_minutes", index),
-                          key=f"{key}.refresh_minutes")
+        _check_clean(path, loc, tag, f"{key}.tags", "feeds", index, "tags")
+    feed_name: str | None = raw.get("name")
+    if feed_name is not None:
+        _check_clean(path, loc, feed_name, f"{key}.name", "feeds", index, "name")
+        feed_name = clean_line(feed_name) or None
+    if "refresh_minutes" in raw:
+        _check_range(path, loc, raw["refresh_minutes"], INT_RANGES["refresh_minutes"], f"{key}.refresh_minutes",
+                     "feeds", index, "refresh_minutes")
     return FeedConfig(
         url=url,
-        name=raw.get("name"),
-        tags=tuple(dict.fromkeys(t.strip() for t in tags)),
+        name=feed_name,
+        tags=tuple(dict.fromkeys(clean_line(t) for t in tags)),
         enabled=raw.get("enabled", True),
         refresh_minutes=raw.get("refresh_minutes"),
         verify=raw.get("verify", True),
     )
 
 
-_POSITIVE_INT = {"concurrency", "per_host", "max_bytes", "refresh_minutes", "retention_days",
-                 "max_articles_per_feed"}
-_POSITIVE_FLOAT = {"connect_timeout", "read_timeout", "total_timeout"}
+def _check_range(path: Path, loc: _Locator, value: int, bounds: tuple[int, int], key: str, header: str,
+                 index: int, field_key: str) -> None:
+    least, most = bounds
+    if not least <= value <= most:
+        raise ConfigError(path, f"must be from {least:,} to {most:,}, not {value:,}"[:200],
+                          line=loc.line(header, field_key, index), key=key)
 
 
 def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
@@ -176,22 +234,24 @@ def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
         raise ConfigError(path, "must be a table", line=loc.line(None, "settings"), key="settings")
     unknown = sorted(set(raw) - _SETTINGS_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{unknown[0]}' (known: {', '.join(sorted(_SETTINGS_KEYS))})",
-                          line=loc.line("settings", unknown[0]), key=f"settings.{unknown[0]}")
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_SETTINGS_KEYS))})",
+                          line=loc.line("settings", unknown[0]), key=f"settings.{_shown(unknown[0])}")
     values: dict[str, Any] = {}
     for name, value in raw.items():
         key = f"settings.{name}"
-        if name in _POSITIVE_INT:
+        if name in INT_RANGES:
             _check_type(path, loc, value, int, key, "settings", 0, "a whole number", name)
-            if value < 1:
-                raise ConfigError(path, "must be at least 1", line=loc.line("settings", name), key=key)
-        elif name in _POSITIVE_FLOAT:
+            _check_range(path, loc, value, INT_RANGES[name], key, "settings", 0, name)
+        elif name in FLOAT_RANGES:
             _check_type(path, loc, value, (int, float), key, "settings", 0, "a number of seconds", name)
-            if value <= 0:
-                raise ConfigError(path, "must be more than 0", line=loc.line("settings", name), key=key)
+            most = FLOAT_RANGES[name]
+            if not (math.isfinite(value) and 0 < value <= most):
+                raise ConfigError(path, f"must be more than 0 and at most {most:g} seconds, not {value}"[:200],
+                                  line=loc.line("settings", name), key=key)
             value = float(value)
         elif name == "cache_path":
             _check_type(path, loc, value, str, key, "settings", 0, "a path", name)
+            _check_clean(path, loc, value, key, "settings", 0, name)
             value = Path(value).expanduser()
             if not value.is_absolute():
                 value = path.parent / value
@@ -212,19 +272,20 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(path, f"not UTF-8 (byte {exc.start})") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors write
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(match.group(1)) if match else None
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        message = _shown(re.sub(r"\s*\(at line \d+, column \d+\)", "", message))
         raise ConfigError(path, f"TOML syntax error: {message}", line=line) from None
     loc = _Locator(text)
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{unknown[0]}' (known: feeds, settings, keys)",
-                          line=loc.line(None, unknown[0]) or loc.line(unknown[0]), key=unknown[0])
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: feeds, settings, keys)",
+                          line=loc.line(None, unknown[0]) or loc.line(unknown[0]), key=_shown(unknown[0]))
     feeds_raw = raw.get("feeds", [])
     if not isinstance(feeds_raw, list):
         raise ConfigError(path, "must be [[feeds]] tables", line=loc.line(None, "feeds"), key="feeds")
@@ -240,7 +301,11 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     if not isinstance(keys_raw, dict):
         raise ConfigError(path, "must be a table of binding = \"keys\"", key="keys")
     for name, value in keys_raw.items():
+        if name not in BINDING_IDS:
+            raise ConfigError(path, f"unknown binding id '{_shown(name)}' (known: {', '.join(sorted(BINDING_IDS))})",
+                              line=loc.line("keys", name), key=f"keys.{_shown(name)}")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, "must be a string of comma-separated keys", line=loc.line("keys", name),
                               key=f"keys.{name}")
+        _check_clean(path, loc, value, f"keys.{name}", "keys", 0, name)
     return Config(path=path, feeds=tuple(feeds), settings=settings, keys=dict(keys_raw))

@@ -8,6 +8,20 @@ from pathlib import Path
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
+BINDING_IDS: frozenset[str] = frozenset({
+    "quit", "help", "help-close", "confirm-yes", "confirm-no", "prompt-cancel",
+    "search-down", "search-up", "next-unread", "previous-unread", "page-article", "toggle-read", "toggle-star",
+    "mark-feed-read", "refresh", "refresh-all", "open-link", "copy-link", "search", "leave-search",
+    "focus-next", "focus-previous",
+    "feeds-down", "feeds-up", "feeds-first", "feeds-last",
+    "article-down", "article-up", "article-first", "article-last", "article-half-down", "article-half-up",
+    "article-open",
+    "view-down", "view-up", "view-top", "view-bottom", "view-half-down", "view-half-up",
+    "entities-down", "entities-up",
+})
+"""Every binding id of the reader: what `[keys]` in feeds.toml may remap. The config checks `[keys]` against
+this list without importing the UI; tests/core/test_config.py checks it equals the ids the UI's bindings carry."""
+
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:

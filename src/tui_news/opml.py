@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from tui_news.config import CONTROL_CHARS
 from tui_news.errors import OpmlError
 from tui_news.models import FeedConfig
 from tui_news.text import clean_line
@@ -24,22 +25,29 @@ MAX_OPML_BYTES = 10 * 1024 * 1024
 MAX_FEEDS = 10_000
 
 
-def _normalise_url(raw: str) -> str | None:
+def _normalise_url(raw: str) -> tuple[str | None, str]:
+    """(the URL to subscribe to, "") or (None, why the outline is skipped)."""
     url = raw.strip()
+    if CONTROL_CHARS.search(url):  # cleaning them out would subscribe to another address than written
+        return None, "control characters in the URL"
     if url.lower().startswith("feed:"):
         url = url[5:]
         if url.startswith("//"):
             url = "http:" + url
     try:
         parts = urlsplit(url)
-    except ValueError:
-        return None
+        port = parts.port
+    except ValueError as exc:  # "Port out of range 0-65535", "Port could not be cast to integer value", "[::1"
+        return None, f"bad URL ({exc})"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    netloc = parts.hostname.lower()  # drops user:password@
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+        return None, "unsupported or unsafe URL"
+    if port == 0:
+        return None, "bad URL (port 0)"
+    host = parts.hostname.lower()  # drops user:password@
+    netloc = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, "")), ""
 
 
 def parse_opml(data: bytes, source: str = "OPML") -> tuple[list[FeedConfig], list[str]]:
@@ -71,9 +79,9 @@ def parse_opml(data: bytes, source: str = "OPML") -> tuple[list[FeedConfig], lis
             folder = (*tags, name) if name else tags
             stack.extend((child, folder) for child in reversed(list(node)))
             continue
-        url = _normalise_url(xml_url)
+        url, reason = _normalise_url(xml_url)
         if url is None:
-            skipped.append(f"{name or xml_url[:80]!s}: unsupported or unsafe URL {xml_url[:80]!r}")
+            skipped.append(f"{name or clean_line(xml_url, 80)}: {reason}: {xml_url[:80]!r}")
             continue
         extra = [clean_line(c.strip("/ "), 100) for c in (node.get("category") or "").replace("/", ",").split(",")]
         all_tags = tuple(dict.fromkeys(t for t in (*tags, *extra) if t))

@@ -25,7 +25,7 @@ read_timeout = 2.5
 cache_path = "cache/x.db"
 
 [keys]
-next_unread = "n,ctrl+n"
+next-unread = "n,ctrl+n"
 
 [[feeds]]
 url = "https://example.org/rss"
@@ -41,7 +41,7 @@ enabled = false
     assert config.settings.concurrency == 3
     assert config.settings.read_timeout == 2.5
     assert config.settings.cache_path == tmp_path / "cache" / "x.db"
-    assert config.keys == {"next_unread": "n,ctrl+n"}
+    assert config.keys == {"next-unread": "n,ctrl+n"}
     first, second = config.feeds
     assert (first.url, first.name, first.tags, first.refresh_minutes) == ("https://example.org/rss", "Ví dụ",
                                                                          ("vi", "news"), 5)
@@ -56,7 +56,7 @@ enabled = false
         ("[[feeds]]\nname = \"x\"\n", 1, "feeds[0].url", "missing"),
         ("[[feeds]]\nurl = \"https://a/\"\n\n[[feeds]]\nurl = \"ftp://b/\"\n", 5, "feeds[1].url", "ftp"),
         ("[[feeds]]\nurl = \"javascript:alert(1)\"\n", 2, "feeds[0].url", "javascript"),
-        ("[settings]\nconcurrency = 0\n", 2, "settings.concurrency", "at least 1"),
+        ("[settings]\nconcurrency = 0\n", 2, "settings.concurrency", "from 1 to 256"),
         ("[settings]\nread_timeout = \"fast\"\n", 2, "settings.read_timeout", "seconds"),
         ("[settings]\nbogus = 1\n", 2, "settings.bogus", "unknown key"),
         ("[[feeds]]\nurl = \"https://a/\"\ntags = \"news\"\n", 3, "feeds[0].tags", "list"),
@@ -123,3 +123,133 @@ def test_cli_bad_config_exit_2_one_line(tmp_path: Path) -> None:
     assert len(lines) == 1, proc.stderr
     assert str(path) in lines[0] and ":2:" in lines[0] and "feeds[0].url" in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def _ui_binding_ids() -> set[str]:
+    """The id of every Binding declared by a class of the tui_news.ui package."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.binding import Binding
+
+    import tui_news.ui
+
+    ids: set[str] = set()
+    for info in pkgutil.walk_packages(tui_news.ui.__path__, "tui_news.ui."):
+        module = importlib.import_module(info.name)
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if not cls.__module__.startswith("tui_news.ui"):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id:
+                    ids.add(binding.id)
+    return ids
+
+
+def test_binding_ids_the_config_accepts_are_those_of_the_ui() -> None:
+    from tui_news.models import BINDING_IDS
+
+    ui = _ui_binding_ids()
+    assert ui, "no binding with an id found in tui_news.ui"
+    assert set(BINDING_IDS) == ui, (f"add to models.BINDING_IDS: {sorted(ui - BINDING_IDS)}; "
+                                    f"remove: {sorted(BINDING_IDS - ui)}")
+
+
+def test_unknown_binding_id_names_the_known_ones(tmp_path: Path) -> None:
+    path = write(tmp_path, '[keys]\nnext-unread = "n"\nno-such-binding = "z"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert (info.value.line, info.value.key) == (3, "keys.no-such-binding")
+    assert "unknown binding id 'no-such-binding'" in str(info.value)
+    assert "next-unread" in str(info.value) and "quit" in str(info.value)
+
+
+@pytest.mark.parametrize(("setting", "least", "most"), [
+    ("concurrency", 1, 256), ("per_host", 1, 64), ("max_bytes", 1024, 1024 ** 3),
+    ("refresh_minutes", 1, 525_600), ("retention_days", 1, 36_500), ("max_articles_per_feed", 1, 10_000_000),
+])
+def test_whole_number_settings_have_a_range(tmp_path: Path, setting: str, least: int, most: int) -> None:
+    for good in (least, most):
+        assert getattr(load_config(write(tmp_path, f"[settings]\n{setting} = {good}\n")).settings, setting) == good
+    for bad in (least - 1, most + 1, 2 ** 63 - 1, -(2 ** 63)):
+        with pytest.raises(ConfigError) as info:
+            load_config(write(tmp_path, f"[settings]\n{setting} = {bad}\n"))
+        assert (info.value.line, info.value.key) == (2, f"settings.{setting}")
+        assert f"from {least:,} to {most:,}" in str(info.value)
+
+
+@pytest.mark.parametrize("setting", ["connect_timeout", "read_timeout", "total_timeout"])
+def test_timeouts_are_finite_and_bounded(tmp_path: Path, setting: str) -> None:
+    assert getattr(load_config(write(tmp_path, f"[settings]\n{setting} = 3600\n")).settings, setting) == 3600.0
+    assert getattr(load_config(write(tmp_path, f"[settings]\n{setting} = 0.01\n")).settings, setting) == 0.01
+    for bad in ("nan", "-nan", "inf", "0", "-1", "3600.5", "1e300"):
+        with pytest.raises(ConfigError) as info:
+            load_config(write(tmp_path, f"[settings]\n{setting} = {bad}\n"))
+        assert info.value.key == f"settings.{setting}" and "at most 3600 seconds" in str(info.value)
+
+
+def test_feed_refresh_minutes_has_the_same_range(tmp_path: Path) -> None:
+    ok = load_config(write(tmp_path, '[[feeds]]\nurl = "https://a/"\nrefresh_minutes = 525600\n'))
+    assert ok.feeds[0].refresh_minutes == 525_600
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, '[[feeds]]\nurl = "https://a/"\nrefresh_minutes = 10000000000\n'))
+    assert (info.value.line, info.value.key) == (3, "feeds[0].refresh_minutes")
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + '[[feeds]]\nurl = "https://a/"\nname = "Ví dụ"\n'.encode())
+    config = load_config(path)
+    assert [(f.url, f.name) for f in config.feeds] == [("https://a/", "Ví dụ")]
+
+
+@pytest.mark.parametrize(("line", "key", "code"), [
+    ('name = "\\u001b]0;TITLE\\u0007\\u001b[2J"', "feeds[0].name", "U+001B"),
+    ('name = "evil\\u202eevil"', "feeds[0].name", "U+202E"),
+    ('name = "two\\nlines"', "feeds[0].name", "U+000A"),
+    ('tags = ["ok", "\\u001b[31mtag"]', "feeds[0].tags", "U+001B"),
+    ('tags = ["\\u009b2J"]', "feeds[0].tags", "U+009B"),
+])
+def test_control_characters_in_feed_values_are_refused(tmp_path: Path, line: str, key: str, code: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, f'[[feeds]]\nurl = "https://a/"\n{line}\n'))
+    assert (info.value.line, info.value.key) == (3, key)
+    assert code in str(info.value)
+    assert not any(c in str(info.value) for c in "\x1b\x07\x9b\u202e\n")
+
+
+@pytest.mark.parametrize("text", [
+    '[[feeds]]\nurl = "https://a/\\u009b2J"\n',
+    '[settings]\ncache_path = "/tmp/\\u001b]0;x\\u0007"\n',
+    '[keys]\nquit = "q\\u001b"\n',
+    '"\\u001b]0;KEY\\u0007" = 1\n',
+    '[settings]\n"\\u009b2J" = 1\n',
+    '[keys]\n"\\u001b[2J" = "q"\n',
+])
+def test_no_config_error_carries_a_control_character(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert not any(c in str(info.value) for c in "\x1b\x07\x9b\u202e")
+
+
+def test_nfd_and_spaced_names_and_tags_are_stored_clean(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[[feeds]]\nurl = "https://a/"\nname = "  Vie\\u0302\\u0323t   Nam "\n'
+                                         'tags = [" tin  tức "]\n'))
+    assert (config.feeds[0].name, config.feeds[0].tags) == ("Việt Nam", ("tin tức",))
+
+
+@pytest.mark.parametrize(("url", "ok"), [
+    ("http://[::1]:8765/ok.xml", True), ("http://127.0.0.1:65535/x", True), ("http://user:pw@a/x", True),
+    ("http://a:/x", True), ("http://127.0.0.1:0/x", False), ("http://127.0.0.1:65536/x", False),
+    ("http://127.0.0.1:99999999/x", False), ("http://127.0.0.1:abc/x", False), ("http://127.0.0.1:-1/x", False),
+    ("http://[::1/x", False),
+])
+def test_feed_url_ports(tmp_path: Path, url: str, ok: bool) -> None:
+    path = write(tmp_path, f'[[feeds]]\nurl = "{url}"\n')
+    if ok:
+        assert load_config(path).feeds[0].url == url
+    else:
+        with pytest.raises(ConfigError) as info:
+            load_config(path)
+        assert (info.value.line, info.value.key) == (2, "feeds[0].url")

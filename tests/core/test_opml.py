@@ -100,3 +100,32 @@ def test_corpus_opml_never_crashes(corpus: Path) -> None:
         except OpmlError:
             continue
         assert all(f.url.startswith(("http://", "https://")) for f in feeds)
+
+
+def _outlines(*urls: str) -> bytes:
+    body = "".join(f'<outline type="rss" text="f{i}" xmlUrl="{u}"/>' for i, u in enumerate(urls))
+    return f'<?xml version="1.0"?><opml version="2.0"><body>{body}</body></opml>'.encode()
+
+
+def test_ipv6_literals_and_explicit_ports_survive() -> None:
+    feeds, skipped = parse_opml(_outlines("http://[::1]:8765/ok.xml", "https://[2001:DB8::1]/a",
+                                          "http://127.0.0.1:65535/x", "HTTP://Example.ORG:8080/Feed?q=1"))
+    assert skipped == []
+    assert [f.url for f in feeds] == ["http://[::1]:8765/ok.xml", "https://[2001:db8::1]/a",
+                                      "http://127.0.0.1:65535/x", "http://example.org:8080/Feed?q=1"]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999999/x", "http://127.0.0.1:abc/x", "http://127.0.0.1:-1/x",
+                                 "http://127.0.0.1:0/x", "http://127.0.0.1:65536/x", "http://[::1/x"])
+def test_bad_ports_skip_only_their_outline_with_a_reason(url: str) -> None:
+    feeds, skipped = parse_opml(_outlines("https://before.org/", url, "https://after.org/"))
+    assert [f.url for f in feeds] == ["https://before.org/", "https://after.org/"]
+    assert len(skipped) == 1 and skipped[0].startswith("f1: bad URL") and url[:40] in skipped[0]
+
+
+def test_control_characters_in_a_url_skip_the_outline() -> None:
+    feeds, skipped = parse_opml(_outlines("http://a.org/&#155;2J&#157;0;C1&#156;", "http://b.org/&#x202e;x",
+                                          "http://c.org/&#127;x", "https://ok.org/"))
+    assert [f.url for f in feeds] == ["https://ok.org/"]
+    assert len(skipped) == 3 and all("control characters" in s for s in skipped)
+    assert not any(c in line for line in skipped for c in "\x1b\x9b\x9c\x9d\u202e")
