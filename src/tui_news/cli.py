@@ -116,7 +116,8 @@ async def _refresh_with_progress(service: Service) -> list[FeedOutcome]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("refreshing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.description}"), console=Console(stderr=True), transient=True) as progress:
+                  TextColumn("{task.description}", markup=False),  # feed titles are data, not markup
+                  console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=None)
 
         def started(total: int) -> None:

@@ -39,7 +39,7 @@ from tui_news.models import (
 )
 from tui_news.store import fts
 from tui_news.store.repo import ALL_ARTICLES, ArticleFilter, Repository
-from tui_news.text import Document, render_html
+from tui_news.text import Document, clean_line, render_html
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -295,6 +295,8 @@ class Service:
                         now = self.clock()
                         await self._store(self.repo.record_failure, feed.id, "error", outcome.error or "",
                                           now, self._next_refresh(feed, now, feed.error_count + 1))
+                if outcome.error is not None:  # errors quote servers (a Location header): no controls past here
+                    outcome = dataclasses.replace(outcome, error=clean_line(outcome.error))
                 outcomes.append(outcome)
                 if on_result:
                     on_result(outcome)

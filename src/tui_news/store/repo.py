@@ -24,6 +24,7 @@ from tui_news.models import (
 from tui_news.store import fts
 from tui_news.store.db import Database, wrap_errors
 from tui_news.store.schema import migrate
+from tui_news.text import clean_line
 
 
 def to_ts(moment: datetime | None) -> int | None:
@@ -170,7 +171,7 @@ class Repository:
             conn.execute(
                 """UPDATE feeds SET last_status = ?, last_error = ?, error_count = error_count + 1,
                        last_refresh = ?, next_refresh = ? WHERE id = ?""",
-                (status, error, to_ts(now), to_ts(next_refresh), feed_id),
+                (status, clean_line(error), to_ts(now), to_ts(next_refresh), feed_id),  # server text: no controls
             )
 
     def record_not_modified(self, feed_id: int, status: str, now: datetime, next_refresh: datetime | None,

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from tui_news.entities import extract
 from tui_news.models import Span
+from tui_news.text import clean_text
 
 DEFAULT_STYLES: dict[str, str] = {
     "PERSON": "bold cyan",
@@ -35,7 +36,8 @@ def highlight_text(text: str, spans: Iterable[Span], styles: Mapping[str, str | 
 def print_highlighted(path: Path, console: Console) -> int:
     """Print the file's text with entities highlighted, then the list of entities. Returns an exit status."""
     try:
-        text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8"))
+        # Controls out (escape sequences would reach the terminal; Rich drops BELs itself, shifting the spans).
+        text = clean_text(unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).replace("\r\n", "\n"))
     except (OSError, UnicodeDecodeError) as exc:
         console.print(Text(f"cannot read {path}: {exc}", style="bold red"))
         return 1
