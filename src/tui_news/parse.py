@@ -23,15 +23,17 @@ import html
 import io
 import re
 import zlib
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from tui_news.dates import from_struct, odd_date
+from tui_news.drafts import EntryDraft, FeedDraft
 from tui_news.errors import ParseError
 from tui_news.fastparse import read_fast
-from tui_news.jsonfeed import EntryDraft, FeedDraft, looks_like_json, read_json_feed
+from tui_news.jsonfeed import looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
 from tui_news.text import MAX_HTML, clean_line, clean_text
 
@@ -174,83 +176,6 @@ def _cap_entries(body: bytes, cap: int) -> bytes:
 
 # --- dates --------------------------------------------------------------------------------------------
 
-_VN_ZONE = timezone(timedelta(hours=7))
-# '9/14/2026 6:44:00 PM' (US order with AM/PM), '14/09/2026 18:44', 'Thứ hai, 14/09/2026 - 18:44 (GMT+7)'
-_SLASH_DATE = re.compile(
-    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\D{0,4}?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"\s*(?P<ampm>[AaPp][Mm])?(?P<rest>.*)$"
-)
-# RFC 822 dates with a zone feedparser misreads: '+07', 'GMT+7', 'UTC+07:00', 'ICT' (Indochina Time)
-_RFC822_ODD_ZONE = re.compile(
-    r"^(?P<date>(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
-    r"(?P<zone>(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}|ICT)\s*$",
-    re.I,
-)
-_ZONE_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
-
-
-def _zone(text: str) -> timezone | None:
-    text = text.strip().strip("()").strip()
-    if not text:
-        return None
-    if text.upper() == "ICT":
-        return _VN_ZONE
-    m = _ZONE_OFFSET.fullmatch(text)
-    if not m:
-        return None
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes > 59:
-        return None
-    offset = timedelta(hours=hours, minutes=minutes)
-    return timezone(-offset if m.group(1) == "-" else offset)
-
-
-def _odd_date(raw: str) -> datetime | None:
-    """Dates seen on Vietnamese sites that feedparser misses or misreads. Naive ones are taken as UTC+7."""
-    raw = raw.strip()
-    if not raw or len(raw) > 100:
-        return None
-    m = _RFC822_ODD_ZONE.match(raw)
-    if m:
-        zone = _zone(m.group("zone"))
-        base = feedparser.datetimes._parse_date_rfc822(m.group("date") + " +0000")
-        if zone is None or base is None:
-            return None
-        try:
-            return datetime(*tuple(base)[:6]).replace(tzinfo=zone).astimezone(UTC)
-        except (ValueError, OverflowError):
-            return None
-    m = _SLASH_DATE.search(raw)
-    if not m:
-        return None
-    a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-    hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
-    ampm = (m.group("ampm") or "").upper()
-    # Month/day order: unambiguous when one side is > 12; otherwise AM/PM means the US (.NET) order.
-    if a > 12 or (b <= 12 and not ampm):
-        day, month = a, b
-    else:
-        month, day = a, b
-    if ampm == "PM" and hour < 12:
-        hour += 12
-    elif ampm == "AM" and hour == 12:
-        hour = 0
-    zone = _zone(m.group("rest")) or _VN_ZONE
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _from_struct(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime(*tuple(value)[:6]).replace(tzinfo=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _get(d: Any, key: str) -> Any:
     """Plain dict lookup: FeedParserDict.get maps a missing `updated` to `published` (and back)."""
     return dict.get(d, key) if isinstance(d, dict) else None
@@ -259,10 +184,10 @@ def _get(d: Any, key: str) -> Any:
 def _entry_date(entry: Any, key: str) -> tuple[datetime | None, str]:
     raw = _get(entry, key)
     raw = raw if isinstance(raw, str) else ""
-    odd = _odd_date(raw) if raw else None
+    odd = odd_date(raw) if raw else None
     if odd is not None:
         return odd, raw
-    return _from_struct(_get(entry, key + "_parsed")), raw
+    return from_struct(_get(entry, key + "_parsed")), raw
 
 
 def _clamp(value: datetime | None, now: datetime) -> datetime | None:
@@ -483,8 +408,13 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = 
 # --- entry point ----------------------------------------------------------------------------------------
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
-    """Parse one fetched body. Raises `ParseError` (and nothing else) when it is not a readable feed."""
+def parse_feed(
+    body: bytes, *, url: str, content_type: str | None = None, now: datetime, fast: bool = True
+) -> ParsedFeed:
+    """Parse one fetched body. Raises `ParseError` (and nothing else) when it is not a readable feed.
+
+    `fast=False` sends every XML document through feedparser (the fast path's equivalence test compares both).
+    """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     now = now.astimezone(UTC)
@@ -496,7 +426,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None, now: d
         if looks_like_json(body, content_type):
             draft = read_json_feed(body, max_entries=MAX_ENTRIES)
         else:
-            draft = _parse_xml(body, url=url, content_type=content_type)
+            draft = _parse_xml(body, url=url, content_type=content_type, fast=fast)
         return _finish(draft, base=_safe_base(url), now=now)
     except ParseError:
         raise
