@@ -35,7 +35,7 @@ from tui_news.errors import ParseError
 from tui_news.fastparse import read_fast
 from tui_news.jsonfeed import looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
-from tui_news.text import MAX_HTML, clean_line, clean_text
+from tui_news.text import MAX_HTML, MAX_TITLE, clean_line, clean_text
 
 MAX_ENTRIES = 2_000
 MAX_URL = 2_000
@@ -43,6 +43,19 @@ MAX_GUID = 512
 FUTURE_SLACK = timedelta(days=1)
 OLDEST = datetime(1970, 1, 2, tzinfo=UTC)
 """Dates before this are placeholders (epoch 0, year 1); treated as missing."""
+MAX_AUTHOR = 200
+MEMORY_FACTOR = 8
+"""Parsing a body of N bytes peaks at less than this times N above the process's memory before it (measured
+3x on the fast path and 5-6x through feedparser for an 18 MB feed that is one huge field; 2-3x for JSON Feed):
+a parser worker needs about MEMORY_FACTOR x `Settings.max_bytes` beyond its baseline.
+`tests/reliability/test_parse_memory.py` holds it to that."""
+RAW_SLACK = 64
+"""A one-line field is cut to this many times its limit *before* any whole-field work (tags, controls,
+whitespace): cleaning costs ~30 bytes per character of input (re.sub builds a list of pieces), and an 18 MB
+`<author>` once took 548 MB. Only a field padded with more than 63 characters of markup, controls or
+whitespace per character kept could lose text to this cut."""
+MAX_RAW_GUID = 64 * 1024
+"""Longer ids are hashed from their first this-many characters (ids over MAX_GUID are hashed anyway)."""
 TRUNCATE_ABOVE = 256 * 1024
 """Only bodies larger than this are scanned for the entry cap."""
 
@@ -202,6 +215,8 @@ def _clamp(value: datetime | None, now: datetime) -> datetime | None:
 
 
 def _safe_link(raw: str, base: str) -> str | None:
+    if len(raw) > RAW_SLACK * MAX_URL:  # too long to be a link however much padding it has
+        return None
     link = clean_text(raw).strip()
     if not link or len(link) > MAX_URL:
         return None
@@ -240,6 +255,11 @@ def _html(text: str) -> str | None:
     return clean_text(text) or None
 
 
+def _line(text: str, limit: int) -> str:
+    """`clean_line` of a field cut to RAW_SLACK times its limit first (bounded work and memory)."""
+    return clean_line(text[: RAW_SLACK * limit], limit)
+
+
 def _derive_title(summary: str | None, content: str | None) -> str:
     source = summary or content or ""
     words = clean_line(_strip_tags(source[:4000]), 4000).split(" ")
@@ -250,7 +270,7 @@ def _derive_title(summary: str | None, content: str | None) -> str:
 
 
 def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
-    guid = clean_line(draft.id, 100_000)
+    guid = clean_line(draft.id[:MAX_RAW_GUID], MAX_RAW_GUID)
     if not guid:
         guid = link or ""
     if not guid:
@@ -268,7 +288,8 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
         link = _safe_link(e.link, base) if e.link else None
         summary = _html(e.summary_html)
         content = _html(e.content_html)
-        raw_title = _strip_tags(e.title) if e.title_is_html else e.title
+        raw_title = e.title[: RAW_SLACK * MAX_TITLE]
+        raw_title = _strip_tags(raw_title) if e.title_is_html else raw_title
         title = clean_line(raw_title) or _derive_title(summary, content)
         guid = _identity(e, link, title)
         if guid in seen:
@@ -279,7 +300,7 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
             ParsedArticle(
                 guid=guid,
                 title=title,
-                author=clean_line(e.author, 200) or None,
+                author=_line(e.author, MAX_AUTHOR) or None,
                 link=link,
                 published=_clamp(e.published, now) or updated,
                 updated=updated,
@@ -288,11 +309,11 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
             )
         )
     return ParsedFeed(
-        title=clean_line(draft.title) or None,
+        title=_line(draft.title, MAX_TITLE) or None,
         link=_safe_link(draft.link, base) if draft.link else None,
         articles=tuple(articles),
         format=draft.format,
-        warning=clean_line(draft.warning, 300) if draft.warning else None,
+        warning=_line(draft.warning, 300) if draft.warning else None,
     )
 
 
@@ -395,7 +416,7 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = 
     link = _get(feed, "link") if isinstance(_get(feed, "link"), str) else ""
     title = _get(feed, "title") if isinstance(_get(feed, "title"), str) else ""
     if _is_html_type(_get(feed, "title_detail")):
-        title = _strip_tags(title)
+        title = _strip_tags(title[: RAW_SLACK * MAX_TITLE])
     return FeedDraft(
         title=title,
         link=link,
