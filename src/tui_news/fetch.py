@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import os
-import re
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -293,10 +292,6 @@ class Fetcher:
         except DecodeError as e:
             raise FetchError(str(e), status=status, headers=headers) from None
         body = b"".join(chunks)
-        if declared is not None and not encodings and ends_mid_document(body):
-            raise FetchError(
-                f"the body ends mid-document after the {declared} bytes its Content-Length announced "
-                "(the server sent a wrong length, or a truncated feed)", status=status, headers=headers)
         return body
 
     # -- files -----------------------------------------------------------------------------------------
@@ -361,27 +356,6 @@ def _redirect_target(resp: httpx.Response) -> httpx.URL:
             f"redirect to a non-http(s) URL refused: {clip(location)}", status=resp.status_code
         )
     return target
-
-
-_COMMENTS = re.compile(rb"<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>|<\?.*?\?>", re.S | re.I)
-_ROOT = re.compile(rb"<([A-Za-z_][\w:.-]{0,80})[^>]*?(/?)>")
-
-
-def ends_mid_document(body: bytes) -> bool:
-    """True when an XML or JSON body visibly stops before its end: the root element is never closed, or the JSON
-    object never ends. Anything else (HTML, plain text) is left to the parser to judge."""
-    text = body.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"{"):
-        return not text.rstrip().endswith(b"}")
-    if not text.startswith(b"<"):
-        return False
-    head = _COMMENTS.sub(b"", text[: 64 * 1024])
-    root = _ROOT.search(head)
-    if root is None:
-        return True  # not even a whole start tag
-    if root.group(2):  # <rss/>: a self-closed root
-        return False
-    return body.rfind(b"</" + root.group(1)) < 0
 
 
 def _headers(headers: httpx.Headers) -> dict[str, str]:
