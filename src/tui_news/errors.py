@@ -24,7 +24,18 @@ class ConfigError(TuiNewsError, ValueError):
 
 
 class FetchError(TuiNewsError):
-    """A feed could not be fetched; the message is meant for the user."""
+    """A feed could not be fetched; the message is meant for the user.
+
+    Raised inside the fetch modules (`fetch`, `localfile`) and turned into `FetchResult.error` by `Fetcher.fetch`,
+    which never raises for network, server or file problems. `status` and `headers` are the response's, when
+    there was one.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.headers = headers or {}
 
 
 class ParseError(TuiNewsError):

@@ -16,14 +16,14 @@ into plain text (`text.render_html`), so a script in a description is as inert e
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from urllib.parse import urljoin
 
-import feedparser
-
-from tui_news.jsonfeed import EntryDraft, FeedDraft
+from tui_news.dates import feed_date, odd_date
+from tui_news.drafts import EntryDraft, FeedDraft
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
@@ -69,15 +69,10 @@ def _text(el: ET.Element | None) -> str:
 
 
 def _date(raw: str) -> tuple[datetime | None, str]:
-    from tui_news.parse import _from_struct, _odd_date  # noqa: PLC0415 (parse imports this module)
-
     raw = raw.strip()
     if not raw:
         return None, ""
-    odd = _odd_date(raw)
-    if odd is not None:
-        return odd, raw
-    return _from_struct(feedparser.datetimes._parse_date(raw)), raw
+    return odd_date(raw) or feed_date(raw), raw
 
 
 def _plain(el: ET.Element) -> bool:
@@ -264,6 +259,4 @@ def _atom(root: ET.Element, base: str) -> FeedDraft | None:
 
 
 def _escape(text: str) -> str:
-    import html
-
     return html.escape(text) if text else ""

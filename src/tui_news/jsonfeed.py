@@ -10,39 +10,13 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from tui_news.drafts import EntryDraft, FeedDraft
 from tui_news.errors import ParseError
 
 JSON_FEED_PREFIXES = ("https://jsonfeed.org/version/1", "http://jsonfeed.org/version/1")
-
-
-@dataclass(slots=True)
-class EntryDraft:
-    """One item as read from the document, before cleaning, identity and dedupe."""
-
-    id: str = ""
-    title: str = ""
-    title_is_html: bool = False
-    link: str = ""
-    author: str = ""
-    published: datetime | None = None
-    updated: datetime | None = None
-    date_text: str = ""
-    """The raw date string, for the identity hash of items with neither id nor link."""
-    summary_html: str = ""
-    content_html: str = ""
-
-
-@dataclass(slots=True)
-class FeedDraft:
-    title: str
-    link: str
-    format: str
-    entries: list[EntryDraft]
-    warning: str | None = None
 
 
 def looks_like_json(body: bytes, content_type: str | None) -> bool:

@@ -23,17 +23,19 @@ import html
 import io
 import re
 import zlib
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from tui_news.dates import from_struct, odd_date
+from tui_news.drafts import EntryDraft, FeedDraft
 from tui_news.errors import ParseError
 from tui_news.fastparse import read_fast
-from tui_news.jsonfeed import EntryDraft, FeedDraft, looks_like_json, read_json_feed
+from tui_news.jsonfeed import looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
-from tui_news.text import MAX_HTML, clean_line, clean_text
+from tui_news.text import MAX_HTML, MAX_TITLE, clean_line, clean_text
 
 MAX_ENTRIES = 2_000
 MAX_URL = 2_000
@@ -41,6 +43,19 @@ MAX_GUID = 512
 FUTURE_SLACK = timedelta(days=1)
 OLDEST = datetime(1970, 1, 2, tzinfo=UTC)
 """Dates before this are placeholders (epoch 0, year 1); treated as missing."""
+MAX_AUTHOR = 200
+MEMORY_FACTOR = 8
+"""Parsing a body of N bytes peaks at less than this times N above the process's memory before it (measured
+3x on the fast path and 5-6x through feedparser for an 18 MB feed that is one huge field; 2-3x for JSON Feed):
+a parser worker needs about MEMORY_FACTOR x `Settings.max_bytes` beyond its baseline.
+`tests/reliability/test_parse_memory.py` holds it to that."""
+RAW_SLACK = 64
+"""A one-line field is cut to this many times its limit *before* any whole-field work (tags, controls,
+whitespace): cleaning costs ~30 bytes per character of input (re.sub builds a list of pieces), and an 18 MB
+`<author>` once took 548 MB. Only a field padded with more than 63 characters of markup, controls or
+whitespace per character kept could lose text to this cut."""
+MAX_RAW_GUID = 64 * 1024
+"""Longer ids are hashed from their first this-many characters (ids over MAX_GUID are hashed anyway)."""
 TRUNCATE_ABOVE = 256 * 1024
 """Only bodies larger than this are scanned for the entry cap."""
 
@@ -174,83 +189,6 @@ def _cap_entries(body: bytes, cap: int) -> bytes:
 
 # --- dates --------------------------------------------------------------------------------------------
 
-_VN_ZONE = timezone(timedelta(hours=7))
-# '9/14/2026 6:44:00 PM' (US order with AM/PM), '14/09/2026 18:44', 'Thứ hai, 14/09/2026 - 18:44 (GMT+7)'
-_SLASH_DATE = re.compile(
-    r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})\D{0,4}?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"\s*(?P<ampm>[AaPp][Mm])?(?P<rest>.*)$"
-)
-# RFC 822 dates with a zone feedparser misreads: '+07', 'GMT+7', 'UTC+07:00', 'ICT' (Indochina Time)
-_RFC822_ODD_ZONE = re.compile(
-    r"^(?P<date>(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?)\s*"
-    r"(?P<zone>(?:GMT|UTC)\s*[+-]\s*\d{1,2}(?::?\d{2})?|[+-]\d{2}|ICT)\s*$",
-    re.I,
-)
-_ZONE_OFFSET = re.compile(r"(?:GMT|UTC)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.I)
-
-
-def _zone(text: str) -> timezone | None:
-    text = text.strip().strip("()").strip()
-    if not text:
-        return None
-    if text.upper() == "ICT":
-        return _VN_ZONE
-    m = _ZONE_OFFSET.fullmatch(text)
-    if not m:
-        return None
-    hours, minutes = int(m.group(2)), int(m.group(3) or 0)
-    if hours > 14 or minutes > 59:
-        return None
-    offset = timedelta(hours=hours, minutes=minutes)
-    return timezone(-offset if m.group(1) == "-" else offset)
-
-
-def _odd_date(raw: str) -> datetime | None:
-    """Dates seen on Vietnamese sites that feedparser misses or misreads. Naive ones are taken as UTC+7."""
-    raw = raw.strip()
-    if not raw or len(raw) > 100:
-        return None
-    m = _RFC822_ODD_ZONE.match(raw)
-    if m:
-        zone = _zone(m.group("zone"))
-        base = feedparser.datetimes._parse_date_rfc822(m.group("date") + " +0000")
-        if zone is None or base is None:
-            return None
-        try:
-            return datetime(*tuple(base)[:6]).replace(tzinfo=zone).astimezone(UTC)
-        except (ValueError, OverflowError):
-            return None
-    m = _SLASH_DATE.search(raw)
-    if not m:
-        return None
-    a, b, year = int(m.group("a")), int(m.group("b")), int(m.group("y"))
-    hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
-    ampm = (m.group("ampm") or "").upper()
-    # Month/day order: unambiguous when one side is > 12; otherwise AM/PM means the US (.NET) order.
-    if a > 12 or (b <= 12 and not ampm):
-        day, month = a, b
-    else:
-        month, day = a, b
-    if ampm == "PM" and hour < 12:
-        hour += 12
-    elif ampm == "AM" and hour == 12:
-        hour = 0
-    zone = _zone(m.group("rest")) or _VN_ZONE
-    try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone).astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _from_struct(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime(*tuple(value)[:6]).replace(tzinfo=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _get(d: Any, key: str) -> Any:
     """Plain dict lookup: FeedParserDict.get maps a missing `updated` to `published` (and back)."""
     return dict.get(d, key) if isinstance(d, dict) else None
@@ -259,10 +197,10 @@ def _get(d: Any, key: str) -> Any:
 def _entry_date(entry: Any, key: str) -> tuple[datetime | None, str]:
     raw = _get(entry, key)
     raw = raw if isinstance(raw, str) else ""
-    odd = _odd_date(raw) if raw else None
+    odd = odd_date(raw) if raw else None
     if odd is not None:
         return odd, raw
-    return _from_struct(_get(entry, key + "_parsed")), raw
+    return from_struct(_get(entry, key + "_parsed")), raw
 
 
 def _clamp(value: datetime | None, now: datetime) -> datetime | None:
@@ -277,6 +215,8 @@ def _clamp(value: datetime | None, now: datetime) -> datetime | None:
 
 
 def _safe_link(raw: str, base: str) -> str | None:
+    if len(raw) > RAW_SLACK * MAX_URL:  # too long to be a link however much padding it has
+        return None
     link = clean_text(raw).strip()
     if not link or len(link) > MAX_URL:
         return None
@@ -315,6 +255,11 @@ def _html(text: str) -> str | None:
     return clean_text(text) or None
 
 
+def _line(text: str, limit: int) -> str:
+    """`clean_line` of a field cut to RAW_SLACK times its limit first (bounded work and memory)."""
+    return clean_line(text[: RAW_SLACK * limit], limit)
+
+
 def _derive_title(summary: str | None, content: str | None) -> str:
     source = summary or content or ""
     words = clean_line(_strip_tags(source[:4000]), 4000).split(" ")
@@ -325,7 +270,7 @@ def _derive_title(summary: str | None, content: str | None) -> str:
 
 
 def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
-    guid = clean_line(draft.id, 100_000)
+    guid = clean_line(draft.id[:MAX_RAW_GUID], MAX_RAW_GUID)
     if not guid:
         guid = link or ""
     if not guid:
@@ -343,7 +288,8 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
         link = _safe_link(e.link, base) if e.link else None
         summary = _html(e.summary_html)
         content = _html(e.content_html)
-        raw_title = _strip_tags(e.title) if e.title_is_html else e.title
+        raw_title = e.title[: RAW_SLACK * MAX_TITLE]
+        raw_title = _strip_tags(raw_title) if e.title_is_html else raw_title
         title = clean_line(raw_title) or _derive_title(summary, content)
         guid = _identity(e, link, title)
         if guid in seen:
@@ -354,7 +300,7 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
             ParsedArticle(
                 guid=guid,
                 title=title,
-                author=clean_line(e.author, 200) or None,
+                author=_line(e.author, MAX_AUTHOR) or None,
                 link=link,
                 published=_clamp(e.published, now) or updated,
                 updated=updated,
@@ -363,11 +309,11 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
             )
         )
     return ParsedFeed(
-        title=clean_line(draft.title) or None,
+        title=_line(draft.title, MAX_TITLE) or None,
         link=_safe_link(draft.link, base) if draft.link else None,
         articles=tuple(articles),
         format=draft.format,
-        warning=clean_line(draft.warning, 300) if draft.warning else None,
+        warning=_line(draft.warning, 300) if draft.warning else None,
     )
 
 
@@ -470,7 +416,7 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = 
     link = _get(feed, "link") if isinstance(_get(feed, "link"), str) else ""
     title = _get(feed, "title") if isinstance(_get(feed, "title"), str) else ""
     if _is_html_type(_get(feed, "title_detail")):
-        title = _strip_tags(title)
+        title = _strip_tags(title[: RAW_SLACK * MAX_TITLE])
     return FeedDraft(
         title=title,
         link=link,
@@ -483,8 +429,13 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = 
 # --- entry point ----------------------------------------------------------------------------------------
 
 
-def parse_feed(body: bytes, *, url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
-    """Parse one fetched body. Raises `ParseError` (and nothing else) when it is not a readable feed."""
+def parse_feed(
+    body: bytes, *, url: str, content_type: str | None = None, now: datetime, fast: bool = True
+) -> ParsedFeed:
+    """Parse one fetched body. Raises `ParseError` (and nothing else) when it is not a readable feed.
+
+    `fast=False` sends every XML document through feedparser (the fast path's equivalence test compares both).
+    """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     now = now.astimezone(UTC)
@@ -496,7 +447,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None, now: d
         if looks_like_json(body, content_type):
             draft = read_json_feed(body, max_entries=MAX_ENTRIES)
         else:
-            draft = _parse_xml(body, url=url, content_type=content_type)
+            draft = _parse_xml(body, url=url, content_type=content_type, fast=fast)
         return _finish(draft, base=_safe_base(url), now=now)
     except ParseError:
         raise

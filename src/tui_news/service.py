@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -37,6 +36,7 @@ from tui_news.models import (
     Settings,
     Span,
 )
+from tui_news.procs import process_pool
 from tui_news.store import fts
 from tui_news.store.repo import ALL_ARTICLES, ArticleFilter, Repository
 from tui_news.text import Document, clean_line, render_html
@@ -226,10 +226,9 @@ class Service:
 
     def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: workers fork from a clean single-threaded server, never from the app's threads.
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["tui_news.parse"])
-            self._pool = ProcessPoolExecutor(max_workers=self.processes, mp_context=context)
+            # forkserver: workers fork from a clean single-threaded server, never from the app's threads;
+            # procs.process_pool's workers die with this process (kill -9 left them running).
+            self._pool = process_pool(self.processes, preload=["tui_news.parse"])
             for _ in range(self.processes):  # start the workers now, while the first fetches are in flight
                 self._pool.submit(_warm_up)
         return self._pool

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui_news.fastparse import read_fast
-from tui_news.parse import _finish, _parse_xml, _safe_base, parse_feed
+from tui_news.parse import parse_feed
 from tui_news.text import html_to_text
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -19,8 +19,7 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><tit
 
 
 def comparable(body: bytes, url: str, fast: bool) -> list[tuple[object, ...]]:
-    draft = _parse_xml(body, url=url, content_type=None, fast=fast)
-    parsed = _finish(draft, base=_safe_base(url), now=NOW)
+    parsed = parse_feed(body, url=url, now=NOW, fast=fast)
     return [(a.guid, a.title, a.link, a.author, a.published, a.updated, html_to_text(a.summary_html),
              html_to_text(a.content_html)) for a in parsed.articles] + [(parsed.title, parsed.link)]
 

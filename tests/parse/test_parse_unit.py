@@ -435,3 +435,64 @@ def test_naive_now_is_taken_as_utc(fixture_bytes: Read) -> None:
         now=datetime(2026, 1, 1),
     )
     assert feed.articles[0].published == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+# --- feedparser's private date API (tui_news.dates) ----------------------------------------------------------
+
+FEEDPARSER_DATES = [
+    ("Tue, 24 Nov 2026 10:00:00 +0700", datetime(2026, 11, 24, 3, 0, tzinfo=UTC)),
+    ("24 Nov 26 10:00 GMT", datetime(2026, 11, 24, 10, 0, tzinfo=UTC)),
+    ("2026-11-24T10:00:00Z", datetime(2026, 11, 24, 10, 0, tzinfo=UTC)),
+    ("2026-11-24T10:00:00.5+07:00", datetime(2026, 11, 24, 3, 0, tzinfo=UTC)),
+    ("2026-11-24", datetime(2026, 11, 24, tzinfo=UTC)),
+    ("2026-W48", datetime(2026, 12, 1, tzinfo=UTC)),  # feedparser's reading of an ISO week, odd as it is
+    ("Tue, 24 Nov 2026 25:00:00 +0000", None),
+    ("Tue, 24 Nov 2026 10:00:00 +07", None),  # feedparser misses this zone; dates.odd_date reads it
+    ("garbage", None),
+]
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".")[:3] if part.isdigit())
+
+
+def test_feedparser_private_date_api_is_the_one_we_tested() -> None:
+    """tui_news.dates calls feedparser.datetimes._parse_date / _parse_date_rfc822 (private). This fails loudly when
+    the installed feedparser is outside the range pyproject pins, or when those functions answer differently:
+    check dates.py (and the fast path's equivalence test) before widening the range."""
+    import tomllib
+    from pathlib import Path
+
+    import feedparser
+
+    from tui_news import dates
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text("utf-8"))
+    (spec,) = [d for d in pyproject["project"]["dependencies"] if d.startswith("feedparser")]
+    assert spec.removeprefix("feedparser").split(",") == list(dates.FEEDPARSER_TESTED), spec
+    low, high = (_version(bound.lstrip("<>=")) for bound in dates.FEEDPARSER_TESTED)
+    assert low <= _version(feedparser.__version__) < high, (
+        f"feedparser {feedparser.__version__} is outside {dates.FEEDPARSER_TESTED}")
+    assert [(raw, dates.feed_date(raw)) for raw, _ in FEEDPARSER_DATES] == FEEDPARSER_DATES
+    assert dates.odd_date("Tue, 24 Nov 2026 10:00:00 +07") == datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    assert dates.odd_date("Tue, 24 Nov 2026 10:00:00 ICT") == datetime(2026, 11, 24, 3, 0, tzinfo=UTC)
+    assert dates.odd_date("14/09/2026 18:44") == datetime(2026, 9, 14, 11, 44, tzinfo=UTC)
+
+
+def test_no_module_reaches_into_another_modules_private_names() -> None:
+    """The readers share drafts.py and dates.py: no `from tui_news.x import _private` anywhere in src, and
+    feedparser's private names appear in dates.py only."""
+    import ast
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src" / "tui_news"
+    offenders = []
+    for path in sorted(src.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tui_news"):
+                offenders += [f"{path.name}: {node.module}.{a.name}" for a in node.names
+                              if a.name.startswith("_") and not a.name.startswith("__")]
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_parse_date") and path.name != "dates.py":
+                offenders.append(f"{path.name}: feedparser private {node.attr}")
+    assert offenders == []

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
-import multiprocessing
 import os
 import re
 import sqlite3
@@ -36,6 +35,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from tui_news.procs import process_pool
 from tui_news.text import MAX_HTML, nfc
 
 FTS_TABLE = "search_fts"
@@ -213,10 +213,8 @@ def _pool() -> tuple[ProcessPoolExecutor, int] | None:
     workers = max(1, (os.cpu_count() or 1) - 1)
     if (os.cpu_count() or 1) < 2:
         return None
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     try:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context), workers
+        return process_pool(workers), workers  # its workers die with this process (kill -9 left them running)
     except (OSError, NotImplementedError, ValueError):
         return None
 
