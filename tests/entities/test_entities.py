@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -340,3 +341,94 @@ def test_a_run_without_full_stops_is_read_in_linear_work(monkeypatch: pytest.Mon
     tokens = len(text.split())
     assert spans  # the names are still found
     assert calls <= 20 * tokens, f"{calls} sentence checks for {tokens} tokens"
+
+
+# --- issue 13: mixed-language text and precision on non-news English -------------------------------------------
+
+_EVAL = Path(__file__).resolve().parents[2] / "eval" / "entities"
+_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feeds" / "real"
+
+
+def _item(name: str, ident: str) -> dict[str, object]:
+    return next(item for item in load(_EVAL / name) if item["id"] == ident)
+
+
+def test_mixed_article_finds_the_english_names_of_its_english_part() -> None:
+    # Real paragraphs: the seed article (Vietnamese) followed by a UN noon briefing (English, held-out batch 9).
+    vi = str(_item("gold.jsonl", "vi-seed-noichinh")["text"])
+    en_item = _item("heldout.jsonl", "h9-en-unpress-db170628")
+    text = vi + "\n\n" + str(en_item["text"])
+    got = {text[s.start : s.end] for s in extract(text) if s.start > len(vi)}
+    wanted = {str(e["text"]) for e in en_item["entities"]}  # type: ignore[attr-defined]
+    assert wanted <= got
+    # and the Vietnamese part keeps its own names
+    assert {"Trương Thị Mai", "Nguyễn Thái Học"} <= {text[s.start : s.end] for s in extract(text)}
+
+
+# (feed file, entry index, names that are real people in it). Twenty tech, business and sport articles from the
+# real feeds of ../shared/corpus (Daring Fireball, TechCrunch, The Guardian); any other highlight is a false one.
+_PRECISION_SET: list[tuple[str, int, set[str]]] = [
+    ("rsparser/DaringFireball.rss", 0, {"Kara Swisher", "Tim Cook", "Swisher", "John Paczkowski", "Jim Dalrymple"}),
+    ("rsparser/DaringFireball.rss", 3, {"Jose Pagliery"}),
+    ("rsparser/DaringFireball.rss", 6, {"Deepa Seetharaman", "Jack Nicas", "Brad Smith"}),
+    ("rsparser/DaringFireball.rss", 13, {"Matt Apuzzo", "Katie Benner", "Timothy D. Cook"}),
+    ("rsparser/DaringFireball.rss", 17, {"David Ortiz", "Kevin Kernan", "Big Papi", "Derek Jeter", "Mariano Rivera",
+                                          "Jorge Posada", "Joe Torre", "Ortiz"}),
+    ("rsparser/DaringFireball.rss", 19, {"Mike Masnick"}),
+    ("rsparser/DaringFireball.rss", 24, {"Serenity Caldwell", "Myke Hurley"}),
+    ("rsparser/DaringFireball.rss", 25, {"Bill Gates", "Stephen Foley", "Tim Bradshaw", "Gates", "Sundar Pichai"}),
+    ("rsparser/DaringFireball.rss", 36, {"John Paczkowski", "David Wert", "Syed Farook", "Farook"}),
+    ("feedjira/TechCrunch.xml", 0, set()),
+    ("feedjira/TechCrunch.xml", 1, {"Robert Scoble", "Paul Buchheit"}),
+    ("feedjira/TechCrunch.xml", 3, {"Brian Shih", "Shih", "Kevin Fox", "Francis Cleary", "Cleary"}),
+    ("feedjira/TechCrunch.xml", 7, {"Brandt Squires", "Toby Scammell", "Dave McClure"}),
+    ("feedjira/TechCrunch.xml", 8, {"Eric Schmidt", "Christophe Bisciglia", "Mike Olson", "Bisciglia"}),
+    ("feedjira/TechCrunch.xml", 9, set()),
+    ("feedjira/TechCrunch.xml", 12, {"Megan Quinn", "Quinn", "Jim McKelvey", "Jack Dorsey"}),
+    ("feedjira/TechCrunch.xml", 17, {"Dustin Moskovitz", "Moskovitz", "Justin Rosenstein", "Kenny Van Zant"}),
+    ("rss-parser/guardian.rss", 23, {"Rasual Butler", "Butler", "Leah LaBelle"}),
+    ("rss-parser/guardian.rss", 24, {"David Rudovsky", "Malcolm Jenkins", "Chris Long", "Torrey Smith",
+                                      "Rodney McLeod", "Rudovsky", "Roger Goodell", "Colin Kaepernick"}),
+    ("rss-parser/guardian.rss", 26, {"LeBron James", "Kevin Durant", "Russell Westbrook", "Giannis Antetokuonmpo",
+                                      "Westbrook"}),
+]
+
+
+def _feed_article(path: str, index: int) -> str:
+    import html
+
+    import feedparser
+
+    entry = feedparser.parse(str(_CORPUS / path)).entries[index]
+    body = entry["content"][0]["value"] if entry.get("content") else entry.get("summary", "")
+    body = re.sub(r"<(p|br|div|blockquote|li|h\d)[^>]*>", "\n\n", body)
+    body = html.unescape(re.sub(r"<[^>]+>", "", body))
+    body = re.sub(r"\n\s*\n+", "\n\n", re.sub(r"[ \t]+", " ", body)).strip()
+    return str(entry.get("title", "")) + "\n\n" + body
+
+
+def _false_highlights() -> tuple[int, list[str]]:
+    words = 0
+    false: list[str] = []
+    for path, index, people in _PRECISION_SET:
+        text = _feed_article(path, index)
+        words += len(text.split())
+        for span in extract(text):
+            if span.kind == "PERSON" and text[span.start : span.end] not in people:
+                false.append(f"{path}#{index}: {text[span.start : span.end]!r}")
+    return words, false
+
+
+def test_english_precision_on_tech_business_and_sport_does_not_regress() -> None:
+    """Ratchet: 22 false highlights in 7,678 words (2.9 per 1,000) when issue 13's work stopped (40 before the
+    teams, place-head, headline and propagation rules; 57 before any change). Lower the bound as rules improve."""
+    words, false = _false_highlights()
+    assert words > 5000
+    assert len(false) <= 22, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 target not reached: 2.9 false highlights per 1,000 words, goal 1")
+def test_english_precision_on_tech_business_and_sport() -> None:
+    """Issue 13's guard: at most one false highlight per 1,000 words on 20 non-news English articles."""
+    words, false = _false_highlights()
+    assert len(false) <= words / 1000, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)

@@ -43,9 +43,10 @@ __all__ = [
 fold_key = fold
 """Case- and diacritic-free form of a key for an index column ("Trương Thị Mai" -> "truong thi mai")."""
 
-ENTITIES_VERSION = 10
+ENTITIES_VERSION = 11
 """Bumped whenever `extract` would give different output, or the rendered text its offsets point into changes
-(10: nesting deeper than eight levels no longer indents); the cache recomputes stored spans on a change."""
+(10: nesting deeper than eight levels no longer indents; 11: issue 13 rules and per-paragraph language); the cache
+recomputes stored spans on a change."""
 
 PERSON = "PERSON"
 RESOLUTION = "RESOLUTION"
@@ -58,13 +59,14 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
     prepared = Prepared(text)
     work = prepared.text
     lang = lang or detect_language(work)
-    found: list[tuple[int, int, str, str]] = []
-    res_finder = resolutions.find_vi if lang == "vi" else resolutions.find_en
-    for start, end, key in res_finder(work):
-        found.append((start, end, RESOLUTION, key))
-    blocked = [(start, end) for start, end, _, _ in found]
-    for start, end in persons.find(work, lang, blocked):
-        found.append((start, end, PERSON, _person_key(work[start:end])))
+    other = _other_language_paragraphs(work, lang)
+    found = _find(work, lang, 0)
+    if other:
+        # Mixed text: paragraphs clearly in the other language are read by that language's rules.
+        other_lang = "en" if lang == "vi" else "vi"
+        found = [f for f in found if not any(a <= f[0] < b for a, b in other)]
+        for a, b in other:
+            found.extend(_find(work[a:b], other_lang, a))
     spans = _resolve(found)
     spans = _share_resolution_keys(spans)
     out: list[Span] = []
@@ -72,6 +74,34 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
         ostart, oend = prepared.original_span(start, end)
         out.append(Span(ostart, oend, kind, key))
     return out
+
+
+_PARAGRAPH_RE = re.compile(r"[^\n]+")
+
+
+def _other_language_paragraphs(text: str, lang: str) -> list[tuple[int, int]]:
+    """Runs of lines of at least 100 characters in the language other than `lang` (a Vietnamese article with an
+    English part, or the reverse), as (start, end); consecutive such lines form one run."""
+    out: list[tuple[int, int]] = []
+    for m in _PARAGRAPH_RE.finditer(text):
+        if m.end() - m.start() < 100 or detect_language(m.group()) == lang:
+            continue
+        if out and not text[out[-1][1] : m.start()].strip():
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _find(work: str, lang: str, offset: int) -> list[tuple[int, int, str, str]]:
+    found: list[tuple[int, int, str, str]] = []
+    res_finder = resolutions.find_vi if lang == "vi" else resolutions.find_en
+    for start, end, key in res_finder(work):
+        found.append((start + offset, end + offset, RESOLUTION, key))
+    blocked = [(start - offset, end - offset) for start, end, _, _ in found]
+    for start, end in persons.find(work, lang, blocked):
+        found.append((start + offset, end + offset, PERSON, _person_key(work[start:end])))
+    return found
 
 
 def _person_key(name: str) -> str:

@@ -85,7 +85,7 @@ def _lex(lang: str) -> _Lexicons:
         for phrase in titles_vi:
             entries[phrase[0].upper() + phrase[1:]] = "title"
     else:
-        for phrase in nonname_en:
+        for phrase in nonname_en | lexicon.phrases("teams_en.txt"):
             entries[phrase] = "org"
         for phrase in places:
             folded = " ".join(w[:1].upper() + w[1:] for w in fold(phrase).split())
@@ -126,6 +126,16 @@ _ABBR_TITLES_EN = lexicon.words("abbr_titles_en.txt")
 _ORG_HEAD_EN = lexicon.words("org_head_en.txt")
 _NAME_LINKS_EN = lexicon.words("name_links_en.txt")
 _MONTH_NAMES_EN = lexicon.words("month_surnames_en.txt")
+_PLACE_HEADS_EN = lexicon.words("place_heads_en.txt")
+@cache
+def _title_heads_vi() -> frozenset[str]:
+    """First words of the Vietnamese titles ("phó", "bí", "chủ"), lower case."""
+    return frozenset(t.split()[0] for t in _lex("vi").titles if len(t.split()) >= 2)
+
+
+# A list of streets after "đường", "phố", "tuyến phố như:": items are capitalised words joined by ",", "và", "-", "–".
+_STREET_CUE_VI = frozenset({"đường", "phố", "đường:", "phố:", "như:", "ngã"})
+_LIST_SEP_VI = frozenset({",", "và", "-", "–"})
 # Characters after which a capitalised word starts a sentence (so a kinship word there is a title).
 _SENTENCE_START = frozenset(".!?:;\n\"“”'‘’([-–—…|")
 
@@ -159,6 +169,7 @@ class _Finder:
         self.lex = _lex(lang)
         self.index = self.lex.index
         self.spans: list[tuple[int, int]] = []
+        self.weak: set[int] = set()
         self.lower_words: frozenset[str] = frozenset()
 
     # --- context -----------------------------------------------------------------------------------------
@@ -237,6 +248,8 @@ class _Finder:
 
     def _inside_name_of_thing(self, pos: int) -> bool:
         """True when the name at `pos` belongs to a street, school, organisation, award or place name."""
+        if self.lang == "vi" and self._in_street_list(pos):
+            return True
         words = self._words_before(pos, 11)
         if not words:
             return False
@@ -269,6 +282,26 @@ class _Finder:
             if not (w[0].isupper() or w in _ORG_INNER or w == "-"):
                 return False
             i -= 1
+        return False
+
+    def _in_street_list(self, pos: int) -> bool:
+        """Vietnamese: the name at `pos` is an item of a list of streets ("các tuyến đường: Đại La, Minh Khai,
+        Nguyễn Trãi", "phố Ngọc Hà và Hoàng Hoa Thám", "tuyến đường Bái Đính - Ba Sao"): walking back over
+        capitalised words and list separators reaches a street word. Looks at most 1,000 characters back."""
+        window = self.text[max(0, pos - 1000) : pos].replace(",", " , ").split()
+        seen_sep = False
+        for k in range(len(window) - 1, -1, -1):
+            w = window[k]
+            if w in _LIST_SEP_VI:
+                seen_sep = True
+                continue
+            if w[:1].isupper():
+                continue
+            if w in _STREET_CUE_VI or (w == "như" and k > 0 and window[k - 1] in ("phố", "đường")):
+                return seen_sep or w.endswith(":")
+            if w.endswith(":") and k > 0 and window[k - 1] in ("như", "đường", "phố"):
+                return True
+            return False
         return False
 
     # --- runs --------------------------------------------------------------------------------------------
@@ -489,6 +522,15 @@ class _Finder:
         """Read the longest possible name from token i (`_extend`) and take it when the rules of the language
         accept it and it is not part of the name of a street, school or award; returns the next index."""
         j = self._extend(toks, i)
+        if (
+            self.lang == "en"
+            and not state.titled
+            and j - i > 2
+            and toks[i].word in self.lex.given_en
+            and not any(t.dot and len(t.word) == 1 for t in toks[i:j])
+            and self._in_headline(toks[i].start)
+        ):
+            j = i + 2  # "Bill Gates Breaks Ranks", "David Ortiz Makes a Final Plea": a Title Case headline
         was_after_place, state.after_place = state.after_place, False
         if self.lang == "vi":
             accept = self._accept_vi(toks, i, j, state, was_after_place)
@@ -496,14 +538,29 @@ class _Finder:
             accept = self._accept_en(toks, i, j, state)
         if accept and self._title_then_given_name(toks, i, j, state):
             return i + 1  # the name starts at the given name; the title still stands
+        state_titled = state.titled
         state.titled = False
         if not accept:
+            if self.lang == "en" and toks[i].word in _PLACE_HEADS_EN:
+                return j  # "San Bernardino County": the whole run is the place
             return i + 1
         if self._inside_name_of_thing(toks[i].start):
             return j  # the whole name belongs to the street, school or award
         end = toks[j - 1].end
         if toks[j - 1].dot and len(toks[j - 1].word) == 1:
             end += 1
+        if (
+            self.lang == "en"
+            and not state_titled
+            and toks[i].word not in self.lex.given_en
+            and toks[i].word not in self.lex.surnames
+            and self._sentence_initial(toks[i].start)
+        ):
+            self.weak.add(toks[i].start)  # "Although Womply": kept, but its last word is not spread further
+        if self.lang == "vi" and "-" in toks[j - 1].word:
+            head, _, tail = toks[j - 1].word.rpartition("-")
+            if tail.lower() in _title_heads_vi():
+                end = toks[j - 1].start + len(head)  # "Phạm Anh Tuấn-Phó Bí thư": the title is glued by a hyphen
         self.spans.append((toks[i].start, end))
         return j
 
@@ -533,6 +590,8 @@ class _Finder:
         if state.titled and not (count >= 2 and last.word in _ORG_TAIL_EN):
             return True
         if count < 2:
+            return False
+        if first in _PLACE_HEADS_EN or (toks[i].dot and first + "." in _PLACE_HEADS_EN):
             return False
         return (
             first in self.lex.given_en
@@ -663,6 +722,12 @@ class _Finder:
             return False
         return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.6
 
+    def _sentence_initial(self, pos: int) -> bool:
+        """Whether the word at `pos` opens a sentence or line ("Although Womply ..."): a capital there says nothing,
+        so a plain two-word run needs other evidence (a known given name, a title, "said")."""
+        before = self.text[max(0, pos - 3) : pos].rstrip(" ")
+        return not before or before[-1] in ".!?\n"
+
     def _said_after(self, pos: int) -> bool:
         return _SAID_RE.match(self.text, pos) is not None
 
@@ -779,6 +844,8 @@ class _Finder:
         places = self.lex.places
         known: set[str] = set()
         for start, end in self.spans:
+            if start in self.weak:
+                continue
             words = self.text[start:end].split()
             if len(words) >= 2 and (not vi or words[0] in surnames):
                 last = words[-1].rstrip(".")
