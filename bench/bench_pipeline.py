@@ -31,16 +31,16 @@ from tui_news.store.repo import Repository  # noqa: E402
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
-def store_all(parsed: list[ParsedFeed], folder: Path, name: str) -> float:
+def store_all(parsed: list[tuple[ParsedFeed, tuple[tuple[str, str], ...]]], folder: Path, name: str) -> float:
     """Seconds to store every parsed feed, one transaction per feed as a refresh does."""
     repo = Repository.open(folder / f"{name}.db")
     try:
         repo.sync_feeds([FeedConfig(f"https://bench.invalid/{i}") for i in range(len(parsed))])
         ids = [f.id for f in repo.feeds(counts=False)]
         start = time.perf_counter()
-        for feed_id, feed in zip(ids, parsed, strict=True):
+        for feed_id, (feed, forms) in zip(ids, parsed, strict=True):
             repo.store_feed(feed_id, feed, caching=CachingInfo(None, None, "x"), status="ok", now=NOW,
-                            next_refresh=None)
+                            next_refresh=None, body_forms=forms)
         return time.perf_counter() - start
     finally:
         repo.close()
@@ -54,7 +54,7 @@ def main() -> None:
     start = time.perf_counter()
     parsed = [_parse_job(b, f"https://bench.invalid/{i}", "application/rss+xml", NOW) for i, b in enumerate(bodies)]
     parse_s = time.perf_counter() - start
-    articles = sum(len(p.articles) for p in parsed)
+    articles = sum(len(p.articles) for p, _forms in parsed)
     print(f"{n} feeds, {size / 1e6:.1f} MB, {articles:,} articles")
     print(f"parse job (parse + search text), one core: {parse_s:.2f} s, {size / 1e6 / parse_s:.1f} MB/s")
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,7 +5,7 @@
     uv run python bench/bench_search.py --keep /tmp/b.db  # keep the cache to poke at
 
 Generates the articles (Zipf-distributed words from sentence pools, a few rare names and codes sprinkled in),
-inserts them in one transaction without indexing, then times `tui_news.search.reindex` (the full index build:
+inserts them in one transaction without indexing, then times `Repository.rebuild_search_index` (the full index build:
 HTML to text, both forms, FTS5 insert, optimize). Then times top-20 `search()` for a set of queries, p50 and
 p95 over --runs runs each, both the whole call (SQL + snippets) and the SQL alone. Prints the size of the
 index (FTS5 shadow tables and search_docs) next to the articles table, from the dbstat virtual table.
@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui_news.models import FeedConfig
-from tui_news.search import parse_query, ranked_ids, reindex, search
+from tui_news.search import parse_query, ranked_ids, search
 from tui_news.store.repo import Repository
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -190,7 +190,7 @@ def main() -> int:
 
     t3 = time.perf_counter()
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    count = reindex(repo)
+    count = repo.rebuild_search_index()
     t4 = time.perf_counter()
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     cpu_main = cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime
@@ -207,7 +207,6 @@ def main() -> int:
     print(f"\nload average now: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"top-20 search, {args.runs} runs each (ms): whole call (SQL + snippets) | SQL only | hits")
     print(f"  {'query':26} {'':30} {'p50':>6} {'p95':>6} | {'p50':>6} {'p95':>6} | hits")
-    conn = repo.db.connect()
     all_whole: list[float] = []
     all_sql: list[float] = []
     for label, query in QUERIES:
@@ -218,7 +217,7 @@ def main() -> int:
             s0 = time.perf_counter()
             search(repo, query, limit=20, now=NOW)
             s1 = time.perf_counter()
-            ranked_ids(conn, parse_query(query, now=NOW), 20)
+            ranked_ids(repo, parse_query(query, now=NOW), 20)
             s2 = time.perf_counter()
             whole.append((s1 - s0) * 1000)
             sql_only.append((s2 - s1) * 1000)

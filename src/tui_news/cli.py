@@ -154,7 +154,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
     from tui_news.config import find_config
-    from tui_news.opml import import_opml
+    from tui_news.service import import_opml
 
     added, skipped, target = import_opml(Path(args.file), find_config(args.config))
     for line in skipped:
@@ -164,10 +164,10 @@ def cmd_import_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_export_opml(args: argparse.Namespace) -> int:
-    from tui_news.opml import export_opml
+    from tui_news.service import export_opml
 
     config, _db = _load(args)
-    data = export_opml(config.feeds)
+    data = export_opml(config)
     if args.file:
         Path(args.file).write_bytes(data)
     else:
@@ -207,14 +207,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
-    from tui_news.search import reindex
-
     service = _open(args)
     try:
-        count = reindex(service.repo)
-        entities = 0
-        while (done := service.index_entities(500)):
-            entities += done
+        count, entities = service.reindex()
     finally:
         service.close()
     print(f"search index rebuilt: {count} articles; entities computed for {entities} articles")
@@ -228,9 +223,9 @@ def cmd_entities(args: argparse.Namespace) -> int:
         from tui_news.ui.highlight import print_highlighted
 
         return print_highlighted(Path(args.file), Console())
-    from tui_news.entities.jsonl import run
+    from tui_news.service import entities_jsonl
 
-    return run(sys.stdin, sys.stdout)
+    return entities_jsonl(sys.stdin, sys.stdout)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

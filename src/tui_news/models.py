@@ -113,8 +113,6 @@ class ParsedArticle:
     updated: datetime | None
     summary_html: str | None
     content_html: str | None
-    body_forms: tuple[str, str] | None = None
-    """The body's search-index forms (exact, folded), when the parser worker computed them already."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +187,38 @@ class Article:
     @property
     def html(self) -> str:
         return self.content_html or self.summary_html or ""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a list shows. Fields combine with AND."""
+
+    feed_id: int | None = None
+    tag: str | None = None
+    unread: bool = False
+    starred: bool = False
+    entity_key: str | None = None
+    ids: tuple[int, ...] | None = None
+
+
+ALL_ARTICLES = ArticleFilter()
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One search filter as the cache checks it: exactly one of the fields after `negated` is set.
+
+    The search layer resolves what the user typed (`feed:`, `tag:`, `person:`...) into these; the store turns
+    them into SQL."""
+
+    negated: bool = False
+    read: bool | None = None
+    starred: bool | None = None
+    since: int | None = None
+    """Published at or after this unix time."""
+    feed_ids: tuple[int, ...] | None = None
+    entity: tuple[str, tuple[str, ...]] | None = None
+    """(kind, keys): the article mentions an entity of this kind with one of these keys."""
 
 
 @dataclass(frozen=True, slots=True)

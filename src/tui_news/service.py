@@ -1,4 +1,8 @@
-"""The one facade the UI and the CLI call. Owns the refresh pipeline.
+"""The one facade the UI and the CLI call. Owns the refresh pipeline and every write a read may want.
+
+Commands that need no cache (OPML export, entities on stdin) are module functions here, so the CLI still
+goes through this module for all of them. Entities are computed and stored on one path (`_entities_of`),
+always on `tui_news.text.rendered_text`, the text the article pane shows and their offsets point into.
 
 Refresh: fetch in asyncio (one httpx client, bounded concurrency), parse in a process pool (both cores,
 off the event loop), store in one writer thread, one transaction per feed. Every SQLite call made from
@@ -14,16 +18,18 @@ import dataclasses
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TextIO, TypeVar
 
-from tui_news.errors import CacheCorruptError, ParseError, StoreError
+from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError
 from tui_news.models import (
+    ALL_ARTICLES,
     Article,
+    ArticleFilter,
     ArticleSummary,
     CachingInfo,
     Config,
@@ -37,9 +43,8 @@ from tui_news.models import (
     Span,
 )
 from tui_news.procs import process_pool
-from tui_news.store import fts
-from tui_news.store.repo import ALL_ARTICLES, ArticleFilter, Repository
-from tui_news.text import Document, clean_line, render_html
+from tui_news.store.repo import Repository
+from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -71,7 +76,7 @@ def default_fetcher(settings: Settings) -> FetcherType:
 
 
 @dataclass(frozen=True, slots=True)
-class ArticleView:
+class ArticleDetail:
     """Everything the article pane shows: the article, its body as a Document, and the entities in it."""
 
     article: Article
@@ -142,7 +147,7 @@ class Service:
     def article(self, article_id: int) -> Article | None:
         return self.repo.article(article_id)
 
-    def view(self, article_id: int) -> ArticleView | None:
+    def view(self, article_id: int) -> ArticleDetail | None:
         """The article with its rendered body and entities (computed once, then read from the cache)."""
         article = self.repo.article(article_id)
         if article is None:
@@ -152,25 +157,62 @@ class Service:
 
         spans = self.repo.entities(article_id, entity_finder.ENTITIES_VERSION)
         if spans is None:
-            spans = entity_finder.extract(document.text)
-            with contextlib.suppress(StoreError):  # a read-only cache still shows the article
-                self.repo.store_entities({article_id: spans}, entity_finder.ENTITIES_VERSION)
-        return ArticleView(article, document, tuple(spans))
+            spans = self._entities_of({article_id: document.text}, rendered=True)[article_id]
+        return ArticleDetail(article, document, tuple(spans))
+
+    def _entities_of(self, bodies: Mapping[int, str], *, rendered: bool = False,
+                     best_effort: bool = True) -> dict[int, list[Span]]:
+        """THE path that computes and stores entities. `bodies`: article id -> body HTML, or (`rendered`)
+        its `rendered_text` already made. Spans are offsets into `rendered_text(html)`. A read-only or busy
+        cache still gives the spans (`best_effort`), it just does not keep them."""
+        from tui_news import entities as entity_finder
+
+        found = {aid: entity_finder.extract(body if rendered else rendered_text(body))
+                 for aid, body in bodies.items()}
+        if found:
+            try:
+                self.repo.store_entities(found, entity_finder.ENTITIES_VERSION)
+            except StoreError:
+                if not best_effort:
+                    raise
+        return found
 
     def index_entities(self, batch: int = 200) -> int:
         """Compute and store entities for up to `batch` articles that lack them. Returns how many."""
         from tui_news import entities as entity_finder
 
         todo = self.repo.articles_missing_entities(entity_finder.ENTITIES_VERSION, batch)
-        found = {aid: entity_finder.extract(render_html(html).text) for aid, _title, html in todo}
-        if found:
-            self.repo.store_entities(found, entity_finder.ENTITIES_VERSION)
-        return len(found)
+        return len(self._entities_of({aid: html for aid, _title, html in todo}, best_effort=False))
 
     def search(self, query: str, *, limit: int = 50) -> list[SearchHit]:
-        from tui_news.search import search
+        """Search the cache (tui_news.search). First, best effort and never waiting for another writer: the
+        index catches up renamed feeds, and the articles a `person:`/`resolution:` filter may find get their
+        entities (a refresh from cron followed by `tui-news search person:"..."` must find what it fetched)."""
+        from tui_news import entities as entity_finder
+        from tui_news import search as searching
 
-        return search(self.repo, query, limit=limit, now=self.clock())
+        now = self.clock()
+        parsed = searching.parse_query(query, now=now)
+        if parsed.empty or limit < 1:
+            return []
+        self.repo.catch_up_index_feed_titles()
+        for match in searching.entity_matches(parsed, now):
+            try:
+                todo = self.repo.articles_lacking_entities(match, searching.ENTITY_BACKFILL,
+                                                           entity_finder.ENTITIES_VERSION)
+            except SearchQueryError:
+                continue  # the search itself says what is wrong with the query
+            self._entities_of(todo)
+        return searching.search(self.repo, parsed, limit=limit)
+
+    def reindex(self) -> tuple[int, int]:
+        """Rebuild the search index, then compute the entities every article lacks.
+        Returns (articles indexed, articles whose entities were computed)."""
+        count = self.repo.rebuild_search_index()
+        entities = 0
+        while done := self.index_entities(500):
+            entities += done
+        return count, entities
 
     def search_note(self) -> str | None:
         """A warning to show next to search results, or None: the index needs `tui-news reindex`. Best effort:
@@ -183,8 +225,6 @@ class Service:
 
     def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
         """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""
-        from tui_news.opml import import_opml
-
         added, skipped, target = import_opml(path, self.config.path)
         if added:
             feeds = self.config.feeds + tuple(added)
@@ -342,10 +382,10 @@ class Service:
         content_type = result.headers.get("content-type")
         try:
             if executor is None:
-                parsed = await asyncio.to_thread(_parse_job, body, feed.fetch_url, content_type, now)
+                parsed, forms = await asyncio.to_thread(_parse_job, body, feed.fetch_url, content_type, now)
             else:
                 loop = asyncio.get_running_loop()
-                parsed = await loop.run_in_executor(
+                parsed, forms = await loop.run_in_executor(
                     executor, _parse_job, body, feed.fetch_url, content_type, now)
         except ParseError as exc:
             await self._store(self.repo.record_failure, feed.id, "parse error", str(exc), now,
@@ -354,6 +394,7 @@ class Service:
         new, updated = await self._store(
             self.repo.store_feed, feed.id, parsed, caching=new_caching, status=status, now=now,
             next_refresh=self._next_refresh(feed, now), max_articles=self.settings.max_articles_per_feed,
+            body_forms=forms,
         )
         return FeedOutcome(feed.url, title if feed.name else (parsed.title or title), new=new, updated=updated)
 
@@ -362,14 +403,46 @@ def _warm_up() -> None:
     import tui_news.parse  # noqa: F401 (already preloaded by the fork server; cheap when it is)
 
 
-def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime) -> ParsedFeed:
-    """Parse, and do the search index's text work here too: workers run on every core, the store on one."""
+def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
+               ) -> tuple[ParsedFeed, tuple[tuple[str, str], ...]]:
+    """Parse, and do the search index's text work here too: workers run on every core, the store on one.
+    Returns the feed and, beside it, `body_forms` of each article's body in the same order."""
     from tui_news import parse  # workers have it preloaded; the UI process imports it at its first refresh
 
     parsed = parse.parse_feed(body, url=url, content_type=content_type, now=now)
-    articles = tuple(
-        dataclasses.replace(a, body_forms=fts.body_forms(a.content_html if a.content_html is not None
-                                                          else a.summary_html))
-        for a in parsed.articles
-    )
-    return dataclasses.replace(parsed, articles=articles)
+    forms = tuple(body_forms(a.content_html if a.content_html is not None else a.summary_html)
+                  for a in parsed.articles)
+    return parsed, forms
+
+
+# ------------------------------------------------------- commands without a cache
+def import_opml(path: Path, config_path: Path | None) -> tuple[list[FeedConfig], list[str], Path]:
+    """Add an OPML file's feeds to a feeds.toml (None: the one the lookup finds). Returns (feeds added, lines
+    skipped, the file written). The cache follows the next time a Service opens it."""
+    from tui_news import opml
+
+    return opml.import_opml(path, config_path)
+
+
+def export_opml(config: Config) -> bytes:
+    """The configured feeds as an OPML 2.0 document."""
+    from tui_news import opml
+
+    return opml.export_opml(config.feeds)
+
+
+def find_entities(text: str) -> tuple[str, list[Span]]:
+    """Entities of a plain text (a file, not an article): the text as NFC without control characters (escape
+    sequences must not reach a terminal; Rich drops BELs itself, which would shift the spans), and the spans
+    as offsets into it."""
+    from tui_news import entities as entity_finder
+
+    text = clean_text(text.replace("\r\n", "\n"))
+    return text, entity_finder.extract(text)
+
+
+def entities_jsonl(stdin: TextIO, stdout: TextIO) -> int:
+    """`tui-news entities`: JSON lines in, the same lines with their entities out. Returns an exit status."""
+    from tui_news.entities.jsonl import run
+
+    return run(stdin, stdout)

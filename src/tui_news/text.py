@@ -1,13 +1,24 @@
-"""Text hygiene and HTML -> plain text with structure. Pure functions, no I/O.
+"""All text normalisation, in one place. Pure functions, no I/O.
 
 Feed text is data: everything that reaches the terminal goes through `clean_text` (NFC, no C0/C1 controls,
-no bidi overrides). `render_html` turns stored article HTML into a `Document`: the plain text the article
-pane shows, spans saying which parts are headings, links, quotes..., and the numbered link targets.
-Entities and search snippets are computed on `Document.text`, so their offsets line up with what is shown.
+no bidi overrides). The steps, and who uses them:
+
+- `nfc`, `clean_text`, `clean_line`, `blank_controls`: NFC and control characters (parse, opml, search).
+- `render_html` -> `Document`: the plain text the article pane shows, spans saying which parts are headings,
+  links, quotes..., and the numbered link targets. `rendered_text(html)` is its text: ENTITY SPANS ARE
+  OFFSETS INTO IT (the pane highlights them there), so entities are only ever computed on `rendered_text`.
+- `index_text(html)`: the fast text of a body for the search index and snippets (tags out, entities decoded;
+  ~20x quicker than the renderer). Its offsets mean nothing to the article pane. The index replays it to
+  unindex an article, so a change to it needs `tui-news reindex` (store/fts.py flags the index stale).
+- `exact_form`, `folded_form`, `fold`, `index_forms`, `body_forms`: the two forms words are indexed and
+  searched in (case-folded; and without diacritics, đ -> d).
+- `fold_words`: `fold` with blanks collapsed, for comparing names and keys (entities).
+- `OffsetText`: NFC with odd spaces folded one for one, and a map back to the original's offsets (entities).
 """
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -15,13 +26,13 @@ from html.parser import HTMLParser
 
 from tui_news.models import Span
 
-# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; other invisibles that
-# can reorder or hide text (LRM/RLM/ALM are harmless but invisible; drop them too).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f"
-    "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
+# Bidi embeddings/overrides/isolates and other invisibles that can reorder or hide text (LRM/RLM/ALM are
+# harmless but invisible; drop them too), and tag characters.
+_INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+# C0 except tab and newline, DEL, C1, and the invisibles.
+_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+# Every control (tab and newline too), line and paragraph separators, and the invisibles.
+_BLANK = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
 # Whole escape sequences first (CSI, OSC, DCS/APC/PM/SOS strings), so no "[31m" debris is left behind.
 _ESCAPE_SEQ = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
@@ -52,6 +63,11 @@ def clean_text(text: str | None) -> str:
         text = _ESCAPE_SEQ.sub("", text)
     text = _LINE_CONTROL.sub("\n", text)
     return nfc(_CONTROL.sub("", text))
+
+
+def blank_controls(text: str) -> str:
+    """Every control character, line break, tab and bidi control to a space, one for one (offsets hold)."""
+    return _BLANK.sub(" ", text)
 
 
 def clean_line(text: str | None, limit: int = MAX_TITLE) -> str:
@@ -294,7 +310,124 @@ def render_html(html: str | None) -> Document:
     return Document(text, styles, tuple(renderer.links))
 
 
-def html_to_text(html: str | None) -> str:
-    """The plain text of an article body (what search indexes and entities are found in)."""
+def rendered_text(html: str | None) -> str:
+    """The text the article pane shows for this HTML: the one text entity offsets point into."""
     return render_html(html).text
+
+
+# ------------------------------------------------------------ the index text
+_SKIP_ELEMENTS = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|svg|math|head|title|iframe|object|textarea)\b.*?</\1\s*>",
+    re.S | re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def index_text(html: str | None) -> str:
+    """The text of article HTML for the search index and snippets: tags out, entities decoded. Fast, and
+    unlike `rendered_text` owned by the index: unindexing replays it, so a change to it needs a rebuild
+    (`tui-news reindex`; until then the digests flag the affected articles and the index as stale).
+    Never use it for entities: its offsets are not the article pane's."""
+    if not html:
+        return ""
+    if len(html) > MAX_HTML:
+        html = html[:MAX_HTML]
+    if "<" in html:
+        html = _TAG.sub(" ", _SKIP_ELEMENTS.sub(" ", html))
+    return htmllib.unescape(html) if "&" in html else html
+
+
+# ------------------------------------------------------------------ folding
+# Combining diacritical marks (the blocks Latin, Greek and Cyrillic use); other scripts' marks are kept.
+_MARK_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
+_FOLD_TABLE: dict[int, str | None] = {cp: None for lo, hi in _MARK_RANGES for cp in range(lo, hi + 1)}
+_FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d", ord("Ð"): "d"})
+_VI_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306", "\u031b")
+"""Acute, grave, hook, tilde, dot below, circumflex, breve, horn: every mark Vietnamese uses."""
+MARKS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _MARK_RANGES)
+_ANY_MARK = re.compile(f"[{MARKS}]")
+TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
+"""A word as the index's unicode61 tokenizer sees one: letters and digits, with any combining marks inside."""
+
+
+def exact_form(text: str | None) -> str:
+    """NFC and case-folded, diacritics kept: what the exact columns hold and accented queries look for."""
+    if not text:
+        return ""
+    return nfc(text).casefold()
+
+
+def folded_form(exact: str) -> str:
+    """The exact form with combining marks removed and đ -> d ("Đảng" -> "dang", "quyết" -> "quyet")."""
+    if exact.isascii():
+        return exact
+    text = unicodedata.normalize("NFD", exact.replace("đ", "d").replace("Đ", "d"))
+    for mark in _VI_MARKS:  # str.replace is C-fast; the translate table is the general (slower) path
+        if mark in text:
+            text = text.replace(mark, "")
+    if _ANY_MARK.search(text) or "ð" in text or "Ð" in text:
+        text = text.translate(_FOLD_TABLE)
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Any text straight to the folded form: case and diacritics ignored ("Trương" -> "truong")."""
+    return folded_form(exact_form(text))
+
+
+def fold_words(text: str) -> str:
+    """`fold`, with runs of blanks made one space: "Trương  Thị Mai" -> "truong thi mai"."""
+    return " ".join(fold(text).split())
+
+
+def index_forms(text: str | None) -> tuple[str, str]:
+    """(exact, folded) of a text as the index stores them; folded is "" when folding changes nothing."""
+    exact = exact_form(text)
+    folded = folded_form(exact)
+    return exact, folded if folded != exact else ""
+
+
+def body_forms(html: str | None) -> tuple[str, str]:
+    """`index_forms` of an article body: the costly part of indexing, which parser workers do ahead."""
+    return index_forms(index_text(html))
+
+
+# ------------------------------------------------------ NFC with offsets back
+# Spaces that are not "\n": folded to " " one for one, so offsets do not move.
+_SPACE_TABLE = {
+    cp: " "
+    for cp in (0x09, 0x0B, 0x0C, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000, 0x200B, 0xFEFF, *range(0x2000, 0x200B))
+}
+_SPACE_TABLE[0x0D] = "\n"
+_SPACE_TABLE[0x2028] = "\n"
+_SPACE_TABLE[0x2029] = "\n"
+_CLUSTER = re.compile(r"(?s).[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*")
+
+
+class OffsetText:
+    """`text` as NFC with odd spaces folded, and a way back to offsets of the original."""
+
+    __slots__ = ("text", "_starts", "_ends")
+
+    def __init__(self, original: str) -> None:
+        self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
+        if unicodedata.is_normalized("NFC", original):
+            self.text = original.translate(_SPACE_TABLE)
+            return
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for match in _CLUSTER.finditer(original):
+            piece = unicodedata.normalize("NFC", match.group())
+            parts.append(piece)
+            starts.extend([match.start()] * len(piece))
+            ends.extend([match.end()] * len(piece))
+        self.text = "".join(parts).translate(_SPACE_TABLE)
+        self._starts = starts
+        self._ends = ends
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if self._starts is None or self._ends is None:
+            return start, end
+        return self._starts[start], self._ends[end - 1]
 

@@ -9,7 +9,7 @@ import pytest
 
 from tui_news.fastparse import read_fast
 from tui_news.parse import parse_feed
-from tui_news.text import html_to_text
+from tui_news.text import rendered_text
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>
@@ -20,8 +20,8 @@ RSS = b"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><tit
 
 def comparable(body: bytes, url: str, fast: bool) -> list[tuple[object, ...]]:
     parsed = parse_feed(body, url=url, now=NOW, fast=fast)
-    return [(a.guid, a.title, a.link, a.author, a.published, a.updated, html_to_text(a.summary_html),
-             html_to_text(a.content_html)) for a in parsed.articles] + [(parsed.title, parsed.link)]
+    return [(a.guid, a.title, a.link, a.author, a.published, a.updated, rendered_text(a.summary_html),
+             rendered_text(a.content_html)) for a in parsed.articles] + [(parsed.title, parsed.link)]
 
 
 def test_simple_rss_takes_the_fast_path_and_matches() -> None:

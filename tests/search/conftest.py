@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,11 +29,13 @@ class Cache:
     repo: Repository
     path: Path
 
-    def store(self, url: str, *articles: ParsedArticle, title: str | None = None) -> None:
+    def store(self, url: str, *articles: ParsedArticle, title: str | None = None,
+              body_forms: Sequence[tuple[str, str]] | None = None) -> None:
         feed = self.repo.feed_by_url(url)
         assert feed is not None
         parsed = ParsedFeed(title=title, link=None, articles=articles, format="rss20")
-        self.repo.store_feed(feed.id, parsed, caching=CachingInfo(), status="200", now=NOW, next_refresh=None)
+        self.repo.store_feed(feed.id, parsed, caching=CachingInfo(), status="200", now=NOW, next_refresh=None,
+                             body_forms=body_forms)
 
     def id_of(self, guid: str) -> int:
         row = self.repo.db.connect().execute("SELECT id FROM articles WHERE guid = ?", (guid,)).fetchone()

@@ -10,7 +10,8 @@ import pytest
 from tui_news.errors import SearchQueryError
 from tui_news.search import parse_query
 from tui_news.search.snippet import best, find_matches, snippet
-from tui_news.store.fts import document, exact_form, fold, folded_form
+from tui_news.store.fts import document
+from tui_news.text import exact_form, fold, folded_form
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

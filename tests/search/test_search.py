@@ -9,15 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tui_news import entities
+from tui_news import entities, text
 from tui_news.errors import SearchQueryError
-from tui_news.models import FeedConfig, SearchHit
-from tui_news.search import reindex, search
+from tui_news.models import Config, FeedConfig, SearchHit
+from tui_news.search import search
+from tui_news.service import Service
 from tui_news.store import fts
 from tui_news.store.db import APPLICATION_ID, Database
 from tui_news.store.repo import Repository
 from tui_news.store.schema import MIGRATIONS
-from tui_news.text import html_to_text
+from tui_news.text import rendered_text
 
 from .conftest import EN_URL, NOW, VI_URL, Cache, art
 
@@ -59,7 +60,8 @@ def guids(cache: Cache, hits: list[SearchHit]) -> list[str]:
 
 
 def find(cache: Cache, query: str) -> list[str]:
-    return guids(cache, search(cache.repo, query, now=NOW))
+    """Search as the app and the CLI do: through the service (which may catch the index up first)."""
+    return guids(cache, Service(Config(path=None), cache.repo, clock=lambda: NOW).search(query))
 
 
 def vocab(cache: Cache) -> set[str]:
@@ -162,7 +164,7 @@ def test_entity_filters(corpus: Cache) -> None:
     for guid in ("v2", "v1", "e1"):
         article = repo.article(corpus.id_of(guid))
         assert article is not None
-        found[article.id] = entities.extract(html_to_text(article.html))
+        found[article.id] = entities.extract(rendered_text(article.html))
     repo.store_entities(found, entities.ENTITIES_VERSION)
     assert find(corpus, 'person:"Trương Thị Mai"') == ["v2"]
     assert find(corpus, 'person:"truong thi mai"') == ["v2"]
@@ -217,7 +219,7 @@ def test_snippet_offsets_point_into_the_original_text(corpus: Cache) -> None:
             for span in hit.highlights:
                 assert span.kind == "match"
                 assert 0 <= span.start < span.end <= len(hit.snippet)
-                assert fts.fold(hit.snippet[span.start:span.end])[:4] in fts.fold(query)
+                assert text.fold(hit.snippet[span.start:span.end])[:4] in text.fold(query)
 
 
 def test_snippet_window_of_a_long_article(cache: Cache) -> None:
@@ -313,18 +315,18 @@ def test_feed_rename_is_caught_up(corpus: Cache) -> None:
 
 def test_reindex_rebuilds_from_articles(corpus: Cache) -> None:
     before = find(corpus, "dang")
-    assert reindex(corpus.repo) == 9
+    assert corpus.repo.rebuild_search_index() == 9
     assert find(corpus, "dang") == before
     assert find(corpus, "57-NQ/TW") == ["v2"]
 
 
 def test_text_drift_marks_the_index_stale_instead_of_corrupting_it(
         corpus: Cache, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fts, "html_to_text", lambda html: "changed rendering")
+    monkeypatch.setattr(text, "index_text", lambda html: "changed rendering")
     corpus.store(EN_URL, art("e2", "Elections in Europe", "A different body"))
     assert fts.is_stale(corpus.repo.db.connect())
     monkeypatch.undo()
-    reindex(corpus.repo)
+    corpus.repo.rebuild_search_index()
     assert not fts.is_stale(corpus.repo.db.connect())
     assert find(corpus, "different body") == ["e2"]
     assert find(corpus, "turnout") == []
@@ -378,7 +380,7 @@ def test_parallel_rebuild_gives_the_same_index(corpus: Cache, monkeypatch: pytes
     serial = {q: find(corpus, q) for q in ("dang", "57-NQ/TW", "security", "quyet dinh")}
     monkeypatch.setattr(fts, "PARALLEL_MIN", 1)
     monkeypatch.setattr(fts, "CHUNK", 2)
-    assert reindex(corpus.repo) == 9
+    assert corpus.repo.rebuild_search_index() == 9
     assert {q: find(corpus, q) for q in serial} == serial
     corpus.store(EN_URL, art("e2", "Elections in Europe", "A different body"))  # deletes replay exactly
     assert not fts.is_stale(corpus.repo.db.connect())
@@ -404,8 +406,8 @@ def test_body_forms_computed_ahead_unindex_exactly(cache: Cache) -> None:
     import dataclasses
 
     html = "<p>Nghị quyết số 57-NQ/TW &amp; Đảng bộ</p>"
-    ahead = dataclasses.replace(art("b", "Tiêu đề", ""), content_html=html, body_forms=fts.body_forms(html))
-    cache.store(VI_URL, ahead)
+    ahead = dataclasses.replace(art("b", "Tiêu đề", ""), content_html=html)
+    cache.store(VI_URL, ahead, body_forms=[text.body_forms(html)])
     assert find(cache, "nghi quyet 57") == ["b"]
     cache.store(VI_URL, art("b", "Tiêu đề", "nội dung khác"))
     assert find(cache, "nghi quyet 57") == []

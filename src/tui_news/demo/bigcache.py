@@ -1,6 +1,6 @@
 """A synthetic cache of many articles, for the UI benchmark and the 100,000-row test.
 
-Rows go straight into the schema `Repository.open` creates, with `executemany` (seconds for 100,000 rows).
+Rows go straight into the schema with `Repository.load_unindexed` (seconds for 100,000 rows).
 The search index is not filled (the list, counts and article pane don't need it).
 """
 
@@ -39,9 +39,7 @@ def make_big_cache(path: Path, articles: int = 100_000, feeds: int = 50, *, seed
         repo.sync_feeds(config.feeds)
         rng = random.Random(seed)
         end = int((now or datetime(2025, 3, 12, 12, 0, tzinfo=UTC)).timestamp())
-        conn = repo.db.connect()
-        feed_ids = [r[0] for r in conn.execute("SELECT id FROM feeds ORDER BY id")]
-        next_refresh = end + 365 * 86400
+        feed_ids = [f.id for f in repo.feeds(counts=False)]
         rows = []
         for i in range(articles):
             published = end - i * 60 - rng.randrange(60)
@@ -50,16 +48,7 @@ def make_big_cache(path: Path, articles: int = 100_000, feeds: int = 50, *, seed
             rows.append((feed_ids[i % len(feed_ids)], f"guid-{i}", title, None,
                          f"https://example.org/a/{i}", published, None, None, BODY, f"h{i}",
                          int(rng.random() < 0.3), int(rng.random() < 0.01), published))
-        with repo.db.transaction() as tx:
-            tx.executemany(
-                """INSERT INTO articles (feed_id, guid, title, author, link, published, updated, summary,
-                       content, content_hash, read, starred, first_seen)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                rows,
-            )
-            tx.execute("UPDATE feeds SET title = name, last_status = '200', last_refresh = ?, "
-                       "next_refresh = ?", (end, next_refresh))
-        conn.execute("ANALYZE")
+        repo.load_unindexed(rows, refreshed=end, next_refresh=end + 365 * 86400)
     finally:
         repo.close()
     return config

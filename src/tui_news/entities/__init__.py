@@ -26,8 +26,10 @@ import bisect
 import re
 
 from tui_news.entities import persons, resolutions
-from tui_news.entities.textnorm import Prepared, detect_language, fold
+from tui_news.entities.textnorm import detect_language
 from tui_news.models import Span
+from tui_news.text import OffsetText
+from tui_news.text import fold_words as fold
 
 __all__ = [
     "ENTITIES_VERSION",
@@ -56,7 +58,7 @@ def extract(text: str, lang: str | None = None) -> list[Span]:
     """PERSON and RESOLUTION spans of `text`, sorted and non-overlapping."""
     if not text:
         return []
-    prepared = Prepared(text)
+    prepared = OffsetText(text)
     work = prepared.text
     lang = lang or detect_language(work)
     other = _other_language_paragraphs(work, lang)
@@ -157,7 +159,7 @@ def _share_resolution_keys(spans: list[tuple[int, int, str, str]]) -> list[tuple
 
 def normalise_key(kind: str, user_text: str) -> str:
     """The stored key form of what a user typed: `resolution:57-NQ/TW` -> "Nghị quyết 57-NQ/TW"."""
-    text = " ".join(Prepared(user_text).text.split()).strip("\"'“”")
+    text = " ".join(OffsetText(user_text).text.split()).strip("\"'“”")
     if kind.upper() == RESOLUTION:
         finder = resolutions.find_vi if detect_language(text) == "vi" or "/" in text else resolutions.find_en
         for _start, _end, key in finder(text):

@@ -10,8 +10,9 @@
 
 User text never reaches FTS5 as syntax: every word or phrase is emitted as one quoted FTS5 string (quotes
 doubled, control characters blanked), so FTS5 operators typed by the user are just words.
-Words are compared in two forms (see tui_news.store.fts): a word typed without diacritics matches the folded
-form of the text; a word typed with them matches it too, and ranks articles that have it exactly first.
+Words are compared in two forms (see tui_news.text and tui_news.store.fts): a word typed without diacritics
+matches the folded form of the text; a word typed with them matches it too, and ranks articles that have it
+exactly first.
 """
 
 from __future__ import annotations
@@ -21,15 +22,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from tui_news.errors import SearchQueryError
-from tui_news.store.fts import TOKEN, exact_form, folded_form
-from tui_news.text import nfc
+from tui_news.text import TOKEN, blank_controls, exact_form, folded_form, nfc
 
 FILTERS = ("feed", "tag", "is", "since", "person", "resolution")
 IS_VALUES = ("unread", "read", "starred", "unstarred")
 _QUOTES = {'"': '"', "“": "”", "”": "”", "„": "“"}
 _UNITS = {"h": 3600, "d": 86400, "w": 7 * 86400, "m": 30 * 86400, "y": 365 * 86400}
 _RELATIVE = re.compile(r"^(\d{1,6})\s*(h|hours?|d|days?|w|weeks?|m|months?|y|years?)$", re.I)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _FILTER_NAME = re.compile(r"^(-?)([a-z]+):(.*)$", re.I | re.S)
 
 
@@ -225,7 +224,7 @@ _EXAMPLES = {"feed": "vnexpress", "tag": "news", "is": "unread", "since": "7d", 
 def parse_query(text: str, *, now: datetime | None = None) -> Query:
     """Parse what the user typed. Raises SearchQueryError with a readable message when it is malformed."""
     now = now or datetime.now(UTC)
-    text = _CONTROL.sub(" ", nfc(text)).strip()
+    text = blank_controls(nfc(text)).strip()
     clauses: list[list[Term]] = []
     exclusions: list[Term] = []
     filters: list[Filter] = []

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from tui_news.models import Span
 from tui_news.search.query import Term
-from tui_news.store.fts import fold
+from tui_news.text import blank_controls, fold
 
 WIDTH = 200
 LEAD = 60
@@ -143,7 +143,7 @@ def snippet(text: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, 
 
 def _cut(text: str, matches: list[tuple[int, int, int]], width: int) -> tuple[str, tuple[Span, ...]]:
     start, end = _window(text, matches, width)
-    body = _flatten(text[start:end])
+    body = blank_controls(text[start:end])
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     shift = len(prefix) - start
@@ -167,15 +167,9 @@ def best(text: str, title: str, terms: Sequence[Term], width: int = WIDTH) -> tu
 def lead(text: str, width: int = WIDTH) -> str:
     """The start of a text, cut at a word boundary (hits that matched elsewhere, filter-only queries)."""
     if len(text) <= width:
-        return _flatten(text)
+        return blank_controls(text)
     end = text.rfind(" ", 0, width)
     end = end if end > width // 2 else width
-    return _flatten(text[:end]) + ELLIPSIS
+    return blank_controls(text[:end]) + ELLIPSIS
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def _flatten(text: str) -> str:
-    """Line breaks, tabs, terminal controls and bidi overrides to spaces, one for one (so offsets hold)."""
-    return _CONTROL.sub(" ", text)

@@ -15,6 +15,11 @@ APPLICATION_ID = 0x74756E77  # "tunw"
 BUSY_TIMEOUT_MS = 15_000
 
 
+def marks(n: int) -> str:
+    """`?, ?, ...`: n SQL parameter marks, for `IN (...)`."""
+    return ",".join("?" * n)
+
+
 def _describe(exc: sqlite3.Error) -> str:
     name = getattr(exc, "sqlite_errorname", None)
     return f"{exc} ({name})" if name else str(exc)
@@ -108,11 +113,20 @@ class Database:
         return conn
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all or nothing."""
+    def transaction(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT: one writer at a time, all or nothing.
+
+        `wait=False`: fail at once (StoreError) instead of waiting when another writer holds the cache."""
         conn = self.connect()
         with wrap_errors(self.path):
-            conn.execute("BEGIN IMMEDIATE")
+            if wait:
+                conn.execute("BEGIN IMMEDIATE")
+            else:
+                conn.execute("PRAGMA busy_timeout = 0")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                finally:
+                    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             try:
                 yield conn
             except BaseException:

@@ -5,38 +5,36 @@ One contentless FTS5 table (`content=''`: no article text is stored twice), rowi
     title, author, feed, body            the EXACT form: NFC, case-folded, diacritics kept
     title_f, author_f, feed_f, body_f    the FOLDED form: marks removed, đ -> d; '' if equal to exact
 
-The forms are computed here in Python (no SQLite tokenizer folds "đ" or handles letters with two marks), and
-the table's tokenizer is `unicode61 remove_diacritics 0`, so it only splits on non-letters. A folded column is
-left empty when folding changes nothing (most English text), which keeps the index small; the search side
-matches folded terms against all eight columns, so nothing is lost.
+The forms (`tui_news.text.index_forms`) are computed in Python (no SQLite tokenizer folds "đ" or handles
+letters with two marks), and the table's tokenizer is `unicode61 remove_diacritics 0`, so it only splits on
+non-letters. A folded column is left empty when folding changes nothing (most English text), which keeps the
+index small; the search side matches folded terms against all eight columns, so nothing is lost.
 
 SQLite 3.40 has no `contentless_delete`, so unindexing an article means replaying the exact values that were
 indexed through the FTS5 'delete' command. They are recomputed from the articles row (deterministic). The
 feed title is the one part that changes under an article's feet, so the title that was indexed is kept per
 article in `search_docs`, together with a digest of all eight values: if the recomputed values ever differ
 (say the HTML-to-text code changed), the delete is skipped rather than corrupting the index, and the index is
-flagged stale until `rebuild` (`tui-news reindex`). That is also why the HTML-to-text used here is this
-module's own `html_to_text` (fast regexes, ~20x quicker than the article pane's renderer) and not the
-renderer, which others change for display reasons.
+flagged stale until `rebuild` (`tui-news reindex`). That is also why the text indexed is
+`tui_news.text.index_text` (fast regexes, ~20x quicker than the article pane's renderer) and not the
+renderer, which changes for display reasons.
 
 A rebuild (and the migration of a big cache) prepares the text in worker processes while this connection
-inserts; a refresh can hand over bodies prepared in its parser workers (`body_forms`).
+inserts; a refresh can hand over bodies prepared in its parser workers (`tui_news.text.body_forms`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html as htmllib
 import os
-import re
 import sqlite3
-import unicodedata
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from tui_news.procs import process_pool
-from tui_news.text import MAX_HTML, nfc
+from tui_news.store.db import marks
+from tui_news.text import body_forms, index_forms
 
 FTS_TABLE = "search_fts"
 EXACT_COLUMNS = ("title", "author", "feed", "body")
@@ -48,17 +46,6 @@ BUILD_CACHE_KIB = -65536
 BUILD_HASHSIZE = 64 * 2**20
 DEFAULT_HASHSIZE = 2**20
 """A rebuild (or the migration) of at least this many articles prepares the text in worker processes."""
-
-# Combining diacritical marks (the blocks Latin, Greek and Cyrillic use); other scripts' marks are kept.
-_MARK_RANGES = ((0x0300, 0x036F), (0x1AB0, 0x1AFF), (0x1DC0, 0x1DFF), (0x20D0, 0x20FF), (0xFE20, 0xFE2F))
-_FOLD_TABLE: dict[int, str | None] = {cp: None for lo, hi in _MARK_RANGES for cp in range(lo, hi + 1)}
-_FOLD_TABLE.update({ord("đ"): "d", ord("Đ"): "d", ord("ð"): "d", ord("Ð"): "d"})
-_VI_MARKS = ("\u0301", "\u0300", "\u0309", "\u0303", "\u0323", "\u0302", "\u0306", "\u031b")
-"""Acute, grave, hook, tilde, dot below, circumflex, breve, horn: every mark Vietnamese uses."""
-MARKS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _MARK_RANGES)
-_ANY_MARK = re.compile(f"[{MARKS}]")
-TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{MARKS}])*")
-"""A word as the unicode61 tokenizer sees one: letters and digits, with any combining marks inside."""
 
 _SCHEMA = (
     f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(
@@ -83,65 +70,13 @@ _ROWS_SQL = """SELECT a.id, a.feed_id, a.title, a.author, coalesce(a.content, a.
     FROM articles a JOIN feeds f ON f.id = a.feed_id"""
 
 
-_SKIP_ELEMENTS = re.compile(
-    r"<!--.*?-->|<(script|style|noscript|template|svg|math|head|title|iframe|object|textarea)\b.*?</\1\s*>",
-    re.S | re.I)
-_TAG = re.compile(r"<[^>]*>")
-
-
 # ------------------------------------------------------------------ forms
-def html_to_text(html: str | None) -> str:
-    """The text of article HTML for indexing and snippets: tags out, entities decoded. Fast and, unlike the
-    article pane's renderer, owned by the index: unindexing replays it, so a change to it needs a rebuild
-    (`tui-news reindex`; until then the digests flag the affected articles and the index as stale)."""
-    if not html:
-        return ""
-    if len(html) > MAX_HTML:
-        html = html[:MAX_HTML]
-    if "<" in html:
-        html = _TAG.sub(" ", _SKIP_ELEMENTS.sub(" ", html))
-    return htmllib.unescape(html) if "&" in html else html
-
-
-def exact_form(text: str | None) -> str:
-    """NFC and case-folded, diacritics kept: what the exact columns hold and accented queries look for."""
-    if not text:
-        return ""
-    return nfc(text).casefold()
-
-
-def folded_form(exact: str) -> str:
-    """The exact form with combining marks removed and đ -> d ("Đảng" -> "dang", "quyết" -> "quyet")."""
-    if exact.isascii():
-        return exact
-    text = unicodedata.normalize("NFD", exact.replace("đ", "d").replace("Đ", "d"))
-    for mark in _VI_MARKS:  # str.replace is C-fast; the translate table is the general (slower) path
-        if mark in text:
-            text = text.replace(mark, "")
-    if _ANY_MARK.search(text) or "ð" in text or "Ð" in text:
-        text = text.translate(_FOLD_TABLE)
-    return text if text.isascii() else unicodedata.normalize("NFC", text)
-
-
-def fold(text: str) -> str:
-    """Any text straight to the folded form."""
-    return folded_form(exact_form(text))
-
-
-def body_forms(html: str | None) -> tuple[str, str]:
-    """(exact, folded) of an article body: the costly part of `document`, which parser workers do ahead."""
-    exact = exact_form(html_to_text(html))
-    folded = folded_form(exact)
-    return exact, folded if folded != exact else ""
-
-
 def document(title: str | None, author: str | None, feed: str | None, html: str | None,
              body: tuple[str, str] | None = None) -> tuple[str, ...]:
     """The eight indexed values of one article, in COLUMNS order. `body`: `body_forms(html)` if known."""
-    exact_body, folded_body = body if body is not None else body_forms(html)
-    exact = (exact_form(title), exact_form(author), exact_form(feed))
-    folded = tuple(f if (f := folded_form(x)) != x else "" for x in exact)
-    return (*exact, exact_body, *folded, folded_body)
+    (t, t_f), (a, a_f), (f, f_f) = index_forms(title), index_forms(author), index_forms(feed)
+    b, b_f = body if body is not None else body_forms(html)
+    return t, a, f, b, t_f, a_f, f_f, b_f
 
 
 def digest(values: Sequence[str]) -> int:
@@ -166,13 +101,9 @@ def _chunks(ids: Iterable[int]) -> Iterable[list[int]]:
         yield batch
 
 
-def _marks(n: int) -> str:
-    return ",".join("?" * n)
-
-
-_INSERT_FTS = f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({_marks(len(COLUMNS) + 1)})"
+_INSERT_FTS = f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) VALUES ({marks(len(COLUMNS) + 1)})"
 _DELETE_FTS = (f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {', '.join(COLUMNS)}) "
-               f"VALUES ('delete', {_marks(len(COLUMNS) + 1)})")
+               f"VALUES ('delete', {marks(len(COLUMNS) + 1)})")
 
 
 Prepared = tuple[int, int, str, tuple[str, ...], int]
@@ -287,10 +218,10 @@ def index_articles(conn: sqlite3.Connection, article_ids: Iterable[int],
     """
     for batch in _chunks(article_ids):
         already = [r[0] for r in conn.execute(
-            f"SELECT article_id FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)]
+            f"SELECT article_id FROM search_docs WHERE article_id IN ({marks(len(batch))})", batch)]
         if already:  # the caller did not unindex first: replay what we can
             unindex_articles(conn, already)
-        rows = conn.execute(f"{_ROWS_SQL} WHERE a.id IN ({_marks(len(batch))})", batch).fetchall()
+        rows = conn.execute(f"{_ROWS_SQL} WHERE a.id IN ({marks(len(batch))})", batch).fetchall()
         _index_rows(conn, rows, bodies)
 
 
@@ -300,7 +231,7 @@ def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> No
         rows = conn.execute(
             f"""SELECT d.article_id, d.feed, d.digest, a.title, a.author, coalesce(a.content, a.summary), a.id
                 FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id
-                WHERE d.article_id IN ({_marks(len(batch))})""",
+                WHERE d.article_id IN ({marks(len(batch))})""",
             batch,
         ).fetchall()
         deletes = []
@@ -312,7 +243,7 @@ def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> No
             else:
                 stale = True
         conn.executemany(_DELETE_FTS, deletes)
-        conn.execute(f"DELETE FROM search_docs WHERE article_id IN ({_marks(len(batch))})", batch)
+        conn.execute(f"DELETE FROM search_docs WHERE article_id IN ({marks(len(batch))})", batch)
         if stale:
             mark_stale(conn)
 

@@ -1,20 +1,26 @@
-"""Queries over the cache. Every write happens in one transaction; upserts never touch read/starred."""
+"""Queries over the cache. Every write happens in one transaction; upserts never touch read/starred.
+
+Every SQL statement of tui-news is in this package: the search layer asks this one for scored matches and
+filtered ids in plain values (`Condition`, FTS5 MATCH strings it compiled), and ranks them itself."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui_news.errors import CacheCorruptError
+from tui_news.errors import CacheCorruptError, SearchQueryError, StoreError
 from tui_news.models import (
+    ALL_ARTICLES,
     Article,
+    ArticleFilter,
     ArticleSummary,
     CachingInfo,
+    Condition,
     Feed,
     FeedConfig,
     ParsedArticle,
@@ -22,7 +28,7 @@ from tui_news.models import (
     Span,
 )
 from tui_news.store import fts
-from tui_news.store.db import Database, wrap_errors
+from tui_news.store.db import Database, marks, translate, wrap_errors
 from tui_news.store.schema import migrate
 from tui_news.text import clean_line
 
@@ -35,27 +41,40 @@ def from_ts(value: int | None) -> datetime | None:
     return None if value is None else datetime.fromtimestamp(value, UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleFilter:
-    """Which articles a list shows. Fields combine with AND."""
-
-    feed_id: int | None = None
-    tag: str | None = None
-    unread: bool = False
-    starred: bool = False
-    entity_key: str | None = None
-    ids: tuple[int, ...] | None = None
-
-
-ALL_ARTICLES = ArticleFilter()
-
-
 def content_hash(article: ParsedArticle) -> str:
     h = hashlib.blake2b(digest_size=16)
     for part in (article.title, article.author, article.link, article.summary_html, article.content_html):
         h.update((part or "").encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
     return h.hexdigest()
+
+
+def _condition(c: Condition) -> tuple[str, list[object]]:
+    """One Condition as SQL on `a` (articles) and `f` (feeds)."""
+    if c.read is not None:
+        return f"a.read = {int(c.read)}", []
+    if c.starred is not None:
+        return f"a.starred = {int(c.starred)}", []
+    if c.since is not None:
+        return "a.published >= ?", [c.since]
+    if c.feed_ids is not None:
+        return f"a.feed_id IN ({','.join(str(int(i)) for i in c.feed_ids) or 'NULL'})", []
+    if c.entity is not None:
+        kind, keys = c.entity
+        return (f"a.id IN (SELECT article_id FROM article_entities WHERE kind = ? AND key IN "
+                f"({marks(len(keys)) or 'NULL'}))"), [kind, *keys]
+    raise ValueError(f"a condition with nothing to check: {c!r}")
+
+
+def _conditions(conditions: Sequence[Condition]) -> tuple[list[str], list[object]]:
+    """WHERE clauses (to AND) and their parameters: articles of configured feeds meeting every condition."""
+    where = ["f.in_config = 1"]
+    params: list[object] = []
+    for c in conditions:
+        clause, args = _condition(c)
+        where.append(f"NOT ({clause})" if c.negated else clause)
+        params.extend(args)
+    return where, params
 
 
 _FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error,
@@ -202,8 +221,12 @@ class Repository:
         now: datetime,
         next_refresh: datetime | None,
         max_articles: int | None = None,
+        body_forms: Sequence[tuple[str, str]] | None = None,
     ) -> tuple[int, int]:
-        """Upsert one feed's articles and its caching info in ONE transaction. Returns (new, updated)."""
+        """Upsert one feed's articles and its caching info in ONE transaction. Returns (new, updated).
+
+        `body_forms`: `tui_news.text.body_forms` of each article's body, in the order of `parsed.articles`,
+        when the parser worker computed them already (the index then skips that work)."""
         new = updated = 0
         now_ts = int(now.timestamp())
         with self.db.transaction() as conn:
@@ -213,7 +236,8 @@ class Repository:
             }
             changed_ids: list[int] = []
             bodies: dict[int, tuple[str, str]] = {}
-            for art in parsed.articles:
+            for position, art in enumerate(parsed.articles):
+                forms = body_forms[position] if body_forms is not None else None
                 digest = content_hash(art)
                 published = to_ts(art.published)
                 old = existing.get(art.guid)
@@ -228,8 +252,8 @@ class Repository:
                     )
                     assert cur.lastrowid is not None
                     changed_ids.append(cur.lastrowid)
-                    if art.body_forms is not None:
-                        bodies[cur.lastrowid] = art.body_forms
+                    if forms is not None:
+                        bodies[cur.lastrowid] = forms
                     existing[art.guid] = (cur.lastrowid, digest)
                     new += 1
                 elif old[1] != digest:
@@ -245,8 +269,8 @@ class Repository:
                     )
                     conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
                     changed_ids.append(article_id)
-                    if art.body_forms is not None:
-                        bodies[article_id] = art.body_forms
+                    if forms is not None:
+                        bodies[article_id] = forms
                     existing[art.guid] = (article_id, digest)
                     updated += 1
             if changed_ids:
@@ -261,6 +285,22 @@ class Repository:
             if max_articles is not None:
                 self._trim_feed(conn, feed_id, max_articles)
         return new, updated
+
+    def load_unindexed(self, rows: Sequence[Sequence[object]], *, refreshed: int, next_refresh: int) -> None:
+        """Demos and benchmarks only: insert article rows as given (feed_id, guid, title, author, link,
+        published, updated, summary, content, content_hash, read, starred, first_seen) WITHOUT indexing them,
+        mark every feed refreshed at `refreshed` (unix time) with its name as title, then ANALYZE."""
+        with self.db.transaction() as conn:
+            conn.executemany(
+                """INSERT INTO articles (feed_id, guid, title, author, link, published, updated, summary,
+                       content, content_hash, read, starred, first_seen)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                rows,
+            )
+            conn.execute("UPDATE feeds SET title = name, last_status = '200', last_refresh = ?, next_refresh = ?",
+                         (refreshed, next_refresh))
+        with wrap_errors(self.db.path):
+            self.db.connect().execute("ANALYZE")
 
     # ------------------------------------------------------------- articles
     def _where(self, flt: ArticleFilter) -> tuple[str, list[object]]:
@@ -280,7 +320,7 @@ class Repository:
             clauses.append("a.id IN (SELECT article_id FROM article_entities WHERE key = ?)")
             params.append(flt.entity_key)
         if flt.ids is not None:
-            clauses.append(f"a.id IN ({','.join('?' * len(flt.ids)) or 'NULL'})")
+            clauses.append(f"a.id IN ({marks(len(flt.ids)) or 'NULL'})")
             params.extend(flt.ids)
         return " AND ".join(clauses), params
 
@@ -314,7 +354,7 @@ class Repository:
         with wrap_errors(self.db.path):
             rows = conn.execute(
                 f"""SELECT {_SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
-                    WHERE a.id IN ({','.join('?' * len(ids))})""",
+                    WHERE a.id IN ({marks(len(ids))})""",
                 list(ids),
             ).fetchall()
         by_id = {r["id"]: _summary(r) for r in rows}
@@ -403,6 +443,19 @@ class Repository:
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
 
+    def articles_lacking_entities(self, match: str, newest: int, version: int) -> dict[int, str]:
+        """id -> body HTML of the articles among the newest `newest` matching `match` (an FTS5 MATCH) whose
+        entities are missing or were computed by another version."""
+        with self._matching():
+            rows = self.db.connect().execute(
+                f"""SELECT a.id, coalesce(a.content, a.summary, '') FROM articles a
+                    WHERE a.id IN (SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?
+                                   ORDER BY rowid DESC LIMIT ?)
+                    AND (a.entities_version IS NULL OR a.entities_version != ?)""",
+                (match, newest, version),
+            ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
     def entity_keys(self, kind: str | None = None, prefix: str = "", limit: int = 50) -> list[tuple[str, str, int]]:
         """(kind, key, article count) of stored entities, most mentioned first."""
         conn = self.db.connect()
@@ -430,7 +483,7 @@ class Repository:
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             fts.unindex_articles(conn, chunk)
-            conn.execute(f"DELETE FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+            conn.execute(f"DELETE FROM articles WHERE id IN ({marks(len(chunk))})", chunk)
 
     def apply_retention(self, now: datetime, days: int | None, per_feed: int | None) -> int:
         """Delete old unstarred articles. Starred articles are never deleted. Returns how many went."""
@@ -447,6 +500,101 @@ class Repository:
                 for (feed_id,) in conn.execute("SELECT id FROM feeds").fetchall():
                     deleted += self._trim_feed(conn, feed_id, per_feed)
         return deleted
+
+    # --------------------------------------------------------------- search
+    @contextlib.contextmanager
+    def _matching(self) -> Iterator[None]:
+        """Like wrap_errors, but an FTS5 MATCH string FTS5 refuses is the query's fault: SearchQueryError."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "fts5" in text or "syntax error" in text or "unknown special query" in text:
+                raise SearchQueryError("the full-text index refused the query") from exc
+            raise translate(exc, self.db.path) from exc
+        except (sqlite3.ProgrammingError, sqlite3.InterfaceError):
+            raise
+        except sqlite3.Error as exc:
+            raise translate(exc, self.db.path) from exc
+
+    def match_scores(self, match: str, weights: Sequence[float], window: int | None) -> list[tuple[int, float]]:
+        """(article id, bm25 score with these column weights) of the newest `window` articles matching an
+        FTS5 MATCH expression (all when None), newest first."""
+        columns = ", ".join(f"{w:g}" for w in weights)
+        sql = (f"SELECT rowid, bm25({fts.FTS_TABLE}, {columns}) FROM {fts.FTS_TABLE} "
+               f"WHERE {fts.FTS_TABLE} MATCH ? ORDER BY rowid DESC")
+        if window is not None:
+            sql += f" LIMIT {int(window)}"
+        with self._matching():
+            return [(r[0], r[1]) for r in self.db.connect().execute(sql, (match,))]
+
+    def match_ids(self, match: str, *, min_id: int = 0, newest: int | None = None) -> list[int]:
+        """Ids of the articles matching an FTS5 MATCH expression: those from `min_id` up, or the newest
+        `newest` of them; newest first."""
+        sql = (f"SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ? AND rowid >= ? "
+               f"ORDER BY rowid DESC")
+        if newest is not None:
+            sql += f" LIMIT {int(newest)}"
+        with self._matching():
+            return [r[0] for r in self.db.connect().execute(sql, (match, min_id))]
+
+    def newest_ids(self, conditions: Sequence[Condition], limit: int, exclude: str | None = None) -> list[int]:
+        """The newest `limit` articles meeting every condition and not matching `exclude` (a MATCH)."""
+        where, params = _conditions(conditions)
+        if exclude is not None:
+            where.append(f"a.id NOT IN (SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?)")
+            params.append(exclude)
+        sql = (f"SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id "
+               f"WHERE {' AND '.join(where)} ORDER BY a.published DESC, a.id DESC LIMIT ?")
+        with self._matching():
+            return [r[0] for r in self.db.connect().execute(sql, [*params, limit])]
+
+    def published_if(self, ids: Sequence[int], conditions: Sequence[Condition]) -> dict[int, int]:
+        """Of these article ids, those meeting every condition: id -> published (unix time)."""
+        where, params = _conditions(conditions)
+        sql = (f"SELECT a.id, a.published FROM articles a JOIN feeds f ON f.id = a.feed_id "
+               f"WHERE a.id IN (SELECT value FROM json_each(?)) AND {' AND '.join(where)}")
+        with self._matching():
+            return dict(self.db.connect().execute(sql, [json.dumps(list(ids)), *params]).fetchall())
+
+    def entity_keys_of(self, kind: str) -> list[str]:
+        """Every distinct stored key of this entity kind."""
+        with wrap_errors(self.db.path):
+            return [r[0] for r in self.db.connect().execute(
+                "SELECT DISTINCT key FROM article_entities WHERE kind = ?", (kind,))]
+
+    def links_and_bodies(self, ids: Sequence[int]) -> dict[int, tuple[str | None, str | None]]:
+        """id -> (link, body HTML) of these articles."""
+        if not ids:
+            return {}
+        with wrap_errors(self.db.path):
+            return {r[0]: (r[1], r[2]) for r in self.db.connect().execute(
+                f"SELECT id, link, coalesce(content, summary) FROM articles WHERE id IN ({marks(len(ids))})",
+                list(ids))}
+
+    def catch_up_index_feed_titles(self) -> int:
+        """Reindex articles whose feed was renamed (or got its first title) since they were indexed; returns
+        how many. Never waits for another writer: busy, read-only or in a transaction, it does nothing."""
+        conn = self.db.connect()
+        if conn.in_transaction:
+            return 0
+        try:
+            renamed = fts.renamed_feeds(conn)
+        except sqlite3.Error:
+            return 0
+        if not renamed:
+            return 0
+        try:
+            with self.db.transaction(wait=False) as tx:
+                return fts.sync_feed_titles(tx, renamed)
+        except StoreError:
+            return 0
+
+    def rebuild_search_index(self) -> int:
+        """Drop the search index and build it again from the articles, in one transaction. Returns how many
+        articles it holds."""
+        with self.db.transaction() as conn:
+            return fts.rebuild(conn)
 
     def search_index_stale(self) -> bool:
         """Whether some article could not be unindexed exactly (see store/fts.py): `reindex` repairs it."""

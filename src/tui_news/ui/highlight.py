@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -10,9 +9,8 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 
-from tui_news.entities import extract
 from tui_news.models import Span
-from tui_news.text import clean_text
+from tui_news.service import find_entities
 
 DEFAULT_STYLES: dict[str, str] = {
     "PERSON": "bold cyan",
@@ -36,12 +34,11 @@ def highlight_text(text: str, spans: Iterable[Span], styles: Mapping[str, str | 
 def print_highlighted(path: Path, console: Console) -> int:
     """Print the file's text with entities highlighted, then the list of entities. Returns an exit status."""
     try:
-        # Controls out (escape sequences would reach the terminal; Rich drops BELs itself, shifting the spans).
-        text = clean_text(unicodedata.normalize("NFC", path.read_text(encoding="utf-8")).replace("\r\n", "\n"))
+        raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         console.print(Text(f"cannot read {path}: {exc}", style="bold red"))
         return 1
-    spans = extract(text)
+    text, spans = find_entities(raw)
     console.print(highlight_text(text, spans))
     console.rule("entities")
     for span in spans:

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from tui_news.models import ArticleSummary, Feed, FeedOutcome, SearchHit
-from tui_news.service import ArticleView
-from tui_news.store.repo import ArticleFilter
+from tui_news.models import ArticleFilter, ArticleSummary, Feed, FeedOutcome, SearchHit
+from tui_news.service import ArticleDetail
 
 
 @dataclass
@@ -50,7 +49,7 @@ class PageLoaded(Message):
 class ArticleLoaded(Message):
     """An article with its rendered body and entities, ready for the article pane."""
 
-    view: ArticleView
+    view: ArticleDetail
     elapsed: float = 0.0
 
 

@@ -24,8 +24,7 @@ from textual.widgets import Footer, Input, Static, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_news.errors import SearchQueryError, TuiNewsError
-from tui_news.models import FeedOutcome
-from tui_news.store.repo import ArticleFilter
+from tui_news.models import ArticleFilter, FeedOutcome
 from tui_news.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,

@@ -25,8 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_news.models import ArticleSummary, SearchHit
-from tui_news.store.repo import ArticleFilter
+from tui_news.models import ArticleFilter, ArticleSummary, SearchHit
 
 PAGE_SIZE = 200
 MAX_PAGES = 8

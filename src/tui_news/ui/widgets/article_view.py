@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui_news.service import ArticleView as ArticleData
+from tui_news.service import ArticleDetail as ArticleData
 
 DOC_STYLES = {
     "heading": "article-view--heading",

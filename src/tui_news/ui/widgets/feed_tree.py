@@ -13,8 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tui_news.models import Feed
-from tui_news.store.repo import ArticleFilter
+from tui_news.models import ArticleFilter, Feed
 
 
 @dataclass(frozen=True)
