@@ -435,3 +435,16 @@ def test_entity_filters_compute_missing_entities_first(corpus: Cache) -> None:
     assert find(corpus, "resolution:57-NQ/TW") == ["v2"]
     computed = conn.execute("SELECT count(*) FROM articles WHERE entities_version IS NOT NULL").fetchone()[0]
     assert 1 <= computed < corpus.repo.count_articles()  # only the candidates, not the whole cache
+
+
+def test_search_itself_never_writes(corpus: Cache) -> None:
+    """A renamed feed and a person filter over articles without entities: `search` still writes nothing (the
+    index catch-up and the entity backfill are the service's, see the two tests above)."""
+    corpus.repo.sync_feeds([FeedConfig(url=VI_URL, name="Tin Miền Bắc"), FeedConfig(url=EN_URL)])
+    conn = corpus.repo.db.connect()
+    before = conn.total_changes
+    assert search(corpus.repo, "mien bac", now=NOW) == []  # the index has not caught up: nothing to find
+    assert search(corpus.repo, 'person:"truong thi mai"', now=NOW) == []  # no entities computed
+    assert conn.total_changes == before
+    assert conn.execute("SELECT count(*) FROM article_entities").fetchone()[0] == 0
+    assert len(find(corpus, "mien bac")) == 6  # through the service it catches up
