@@ -15,6 +15,12 @@ APPLICATION_ID = 0x74756E77  # "tunw"
 BUSY_TIMEOUT_MS = 15_000
 
 
+FEED_TITLE = "coalesce(f.name, f.title, f.url)"
+"""SQL: the title a feed `f` is shown (and indexed) under."""
+BODY = "coalesce(a.content, a.summary)"
+"""SQL: the HTML of an article `a` that is shown, indexed and searched for entities."""
+
+
 def marks(n: int) -> str:
     """`?, ?, ...`: n SQL parameter marks, for `IN (...)`."""
     return ",".join("?" * n)

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from tui_news.procs import process_pool
-from tui_news.store.db import marks
+from tui_news.store.db import BODY, FEED_TITLE, marks
 from tui_news.text import body_forms, index_forms
 
 FTS_TABLE = "search_fts"
@@ -65,8 +65,7 @@ _SCHEMA = (
 )
 _TABLES = (FTS_TABLE, "search_docs", "search_feeds", "search_meta")
 
-_ROWS_SQL = """SELECT a.id, a.feed_id, a.title, a.author, coalesce(a.content, a.summary) AS html,
-    coalesce(f.name, f.title, f.url) AS feed_title
+_ROWS_SQL = f"""SELECT a.id, a.feed_id, a.title, a.author, {BODY} AS html, {FEED_TITLE} AS feed_title
     FROM articles a JOIN feeds f ON f.id = a.feed_id"""
 
 
@@ -229,7 +228,7 @@ def unindex_articles(conn: sqlite3.Connection, article_ids: Iterable[int]) -> No
     """Drop these articles from the index; call BEFORE they are deleted or changed."""
     for batch in _chunks(article_ids):
         rows = conn.execute(
-            f"""SELECT d.article_id, d.feed, d.digest, a.title, a.author, coalesce(a.content, a.summary), a.id
+            f"""SELECT d.article_id, d.feed, d.digest, a.title, a.author, {BODY}, a.id
                 FROM search_docs d LEFT JOIN articles a ON a.id = d.article_id
                 WHERE d.article_id IN ({marks(len(batch))})""",
             batch,
@@ -262,15 +261,15 @@ def is_stale(conn: sqlite3.Connection) -> bool:
 def renamed_feeds(conn: sqlite3.Connection) -> list[int]:
     """Feeds whose display title differs from the one their articles were indexed with."""
     return [r[0] for r in conn.execute(
-        """SELECT f.id FROM feeds f JOIN search_feeds s ON s.feed_id = f.id
-           WHERE s.title IS NOT coalesce(f.name, f.title, f.url)""")]
+        f"""SELECT f.id FROM feeds f JOIN search_feeds s ON s.feed_id = f.id
+            WHERE s.title IS NOT {FEED_TITLE}""")]
 
 
 def sync_feed_titles(conn: sqlite3.Connection, feed_ids: Iterable[int]) -> int:
     """Reindex the articles of these feeds that were indexed under an old feed title. Returns how many."""
     count = 0
     for feed_id in feed_ids:
-        row = conn.execute("SELECT coalesce(name, title, url) FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+        row = conn.execute(f"SELECT {FEED_TITLE} FROM feeds f WHERE id = ?", (feed_id,)).fetchone()
         if row is None:
             continue
         ids = [r[0] for r in conn.execute(

@@ -28,7 +28,7 @@ from tui_news.models import (
     Span,
 )
 from tui_news.store import fts
-from tui_news.store.db import Database, marks, translate, wrap_errors
+from tui_news.store.db import BODY, FEED_TITLE, Database, marks, translate, wrap_errors
 from tui_news.store.schema import migrate
 from tui_news.text import clean_line
 
@@ -77,6 +77,7 @@ def _conditions(conditions: Sequence[Condition]) -> tuple[list[str], list[object
     return where, params
 
 
+_UNREAD_SQL = "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
 _FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error,
     f.error_count, f.last_refresh, f.next_refresh"""
 
@@ -92,7 +93,7 @@ def _feed(row: sqlite3.Row, unread: int = 0, total: int = 0) -> Feed:
 
 
 _SUMMARY_COLUMNS = (
-    "a.id, a.feed_id, coalesce(f.name, f.title, f.url) AS feed_title, a.title, a.published, a.read, a.starred")
+    f"a.id, a.feed_id, {FEED_TITLE} AS feed_title, a.title, a.published, a.read, a.starred")
 
 
 def _summary(row: sqlite3.Row) -> ArticleSummary:
@@ -154,15 +155,14 @@ class Repository:
             unread: dict[int, int] = {}
             total: dict[int, int] = {}
             if counts:
-                unread = dict(conn.execute(
-                    "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id").fetchall())
+                unread = dict(conn.execute(_UNREAD_SQL).fetchall())
                 total = dict(conn.execute("SELECT feed_id, count(*) FROM articles GROUP BY feed_id").fetchall())
         return [_feed(r, unread.get(r["id"], 0), total.get(r["id"], 0)) for r in rows]
 
     def unread_counts(self) -> dict[int, int]:
         conn = self.db.connect()
         with wrap_errors(self.db.path):
-            return dict(conn.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"))
+            return dict(conn.execute(_UNREAD_SQL))
 
     def feed(self, feed_id: int) -> Feed | None:
         conn = self.db.connect()
@@ -364,7 +364,7 @@ class Repository:
         conn = self.db.connect()
         with wrap_errors(self.db.path):
             row = conn.execute(
-                """SELECT a.*, coalesce(f.name, f.title, f.url) AS feed_title FROM articles a
+                f"""SELECT a.*, {FEED_TITLE} AS feed_title FROM articles a
                    JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?""",
                 (article_id,),
             ).fetchone()
@@ -436,7 +436,7 @@ class Repository:
         conn = self.db.connect()
         with wrap_errors(self.db.path):
             rows = conn.execute(
-                """SELECT id, title, coalesce(content, summary, '') FROM articles
+                f"""SELECT a.id, a.title, coalesce({BODY}, '') FROM articles a
                    WHERE entities_version IS NULL OR entities_version != ?
                    ORDER BY published DESC LIMIT ?""",
                 (version, limit),
@@ -448,7 +448,7 @@ class Repository:
         entities are missing or were computed by another version."""
         with self._matching():
             rows = self.db.connect().execute(
-                f"""SELECT a.id, coalesce(a.content, a.summary, '') FROM articles a
+                f"""SELECT a.id, coalesce({BODY}, '') FROM articles a
                     WHERE a.id IN (SELECT rowid FROM {fts.FTS_TABLE} WHERE {fts.FTS_TABLE} MATCH ?
                                    ORDER BY rowid DESC LIMIT ?)
                     AND (a.entities_version IS NULL OR a.entities_version != ?)""",
@@ -569,7 +569,7 @@ class Repository:
             return {}
         with wrap_errors(self.db.path):
             return {r[0]: (r[1], r[2]) for r in self.db.connect().execute(
-                f"SELECT id, link, coalesce(content, summary) FROM articles WHERE id IN ({marks(len(ids))})",
+                f"SELECT a.id, a.link, {BODY} FROM articles a WHERE a.id IN ({marks(len(ids))})",
                 list(ids))}
 
     def catch_up_index_feed_titles(self) -> int:
