@@ -24,7 +24,7 @@ import platformdirs
 
 from tui_news.errors import ConfigError
 from tui_news.models import BINDING_IDS, Config, FeedConfig, Settings
-from tui_news.text import clean_line
+from tui_news.text import CONTROL_CHARS, clean_line
 
 APP_NAME = "tui-news"
 ENV_CONFIG = "TUI_NEWS_CONFIG"
@@ -36,12 +36,9 @@ _TOP_KEYS = {"feeds", "settings", "keys"}
 _SCHEMES = {"http", "https", "file"}
 
 # Characters no config value may hold: C0 (tab and newline too), DEL, C1, bidi embeddings/overrides/isolates
-# and marks, line/paragraph separators, BOM, interlinear annotations and tag characters. An ESC in a feed
-# name would reach the terminal from `tui-news feeds`; refusing it names the problem, cleaning would hide it.
-CONTROL_CHARS = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
-)
+# and marks, line/paragraph separators, BOM, interlinear annotations and tag characters: `CONTROL_CHARS`, from
+# tui_news.text (the one home of text normalisation). An ESC in a feed name would reach the terminal from
+# `tui-news feeds`; refusing it names the problem, cleaning would hide it.
 
 MINUTES_PER_YEAR = 525_600
 INT_RANGES: dict[str, tuple[int, int]] = {

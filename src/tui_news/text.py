@@ -31,8 +31,8 @@ from tui_news.models import Span
 _INVISIBLE = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
 # C0 except tab and newline, DEL, C1, and the invisibles.
 _CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
-# Every control (tab and newline too), line and paragraph separators, and the invisibles.
-_BLANK = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+CONTROL_CHARS = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}]")
+"""Every control character (tab and newline too), line and paragraph separators, and the invisibles."""
 # Whole escape sequences first (CSI, OSC, DCS/APC/PM/SOS strings), so no "[31m" debris is left behind.
 _ESCAPE_SEQ = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
@@ -67,7 +67,7 @@ def clean_text(text: str | None) -> str:
 
 def blank_controls(text: str) -> str:
     """Every control character, line break, tab and bidi control to a space, one for one (offsets hold)."""
-    return _BLANK.sub(" ", text)
+    return CONTROL_CHARS.sub(" ", text)
 
 
 def clean_line(text: str | None, limit: int = MAX_TITLE) -> str:

@@ -9,14 +9,13 @@ characters between them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
 from tui_news.models import Span
 from tui_news.search.query import Term
-from tui_news.text import blank_controls, fold
+from tui_news.text import blank_controls, fold, nfc
 
 WIDTH = 200
 LEAD = 60
@@ -134,7 +133,7 @@ def snippet(text: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, 
 
     None when no term matches `text`. The snippet is cut from the NFC form of `text`.
     """
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     matches = find_matches(text, terms)
     if not matches:
         return None
@@ -154,7 +153,7 @@ def _cut(text: str, matches: list[tuple[int, int, int]], width: int) -> tuple[st
 def best(text: str, title: str, terms: Sequence[Term], width: int = WIDTH) -> tuple[str, tuple[Span, ...]]:
     """The snippet of an article: from its text, or from its title when the title matches more of the terms
     than the text does (or the text matches none); the start of the text when neither matches."""
-    text = unicodedata.normalize("NFC", text)
+    text = nfc(text)
     in_text = find_matches(text, terms)
     in_title = find_matches(title, terms)
     if in_title and len({m[2] for m in in_title}) > len({m[2] for m in in_text}):
