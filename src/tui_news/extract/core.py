@@ -329,7 +329,7 @@ def _by_trafilatura(root: Any, url: str) -> tuple[tuple[str, int, str | None], A
 
     try:
         doc = bare_extraction(
-            root, url=url or None, include_images=True, include_formatting=True, include_links=True,
+            root, url=url or None, fast=True, include_images=True, include_formatting=True, include_links=True,
             include_comments=False, include_tables=True, with_metadata=True, output_format="python",
             date_extraction_params={"extensive_search": False, "original_date": True,
                                     "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
