@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli, write_config
-from .faultserver import FaultServer, Request, head
 from tui_news.config import load_config
 from tui_news.errors import ArticlesGoneError
 from tui_news.models import ArticleFilter
 from tui_news.service import Service
+
+from .conftest import run_cli, write_config
+from .faultserver import FaultServer, Request, head
 
 
 def churn_xml(refresh: int, n: int) -> bytes:
