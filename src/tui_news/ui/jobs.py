@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from tui_news.errors import SearchQueryError, TuiNewsError
+from tui_news.errors import ArticlesGoneError, SearchQueryError, TuiNewsError
 from tui_news.models import ArticleFilter, FeedOutcome
 from tui_news.ui.messages import (
     ArticleLoaded,
+    ArticlesGone,
     FeedsLoaded,
     JumpTo,
     ListLoaded,
@@ -66,16 +67,23 @@ def article(service: Service, article_id: int) -> Message:
     if detail is None:
         return StatusMessage("That article is no longer in the cache", "warning")
     if not detail.article.read:
-        service.set_read([article_id], True)
+        try:
+            service.set_read([article_id], True)
+        except ArticlesGoneError as exc:
+            return ArticlesGone(str(exc), exc.ids)
     return ArticleLoaded(detail)
 
 
-def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> FeedsLoaded:
-    """Write the flags; the counts changed, so the feeds come back with them."""
-    if read is not None:
-        service.set_read(article_ids, read)
-    if starred is not None:
-        service.set_starred(article_ids, starred)
+def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> Message:
+    """Write the flags; the counts changed, so the feeds come back with them. Articles that another process's
+    retention deleted meanwhile come back as `ArticlesGone` (the others were written)."""
+    try:
+        if read is not None:
+            service.set_read(article_ids, read)
+        if starred is not None:
+            service.set_starred(article_ids, starred)
+    except ArticlesGoneError as exc:
+        return ArticlesGone(str(exc), exc.ids)
     return feeds(service)
 
 

@@ -102,6 +102,14 @@ class RefreshDone(Message):
 
 
 @dataclass
+class ArticlesGone(Message):
+    """A flag write met articles that retention in another process deleted: say so and reload the list."""
+
+    text: str
+    ids: list[int]
+
+
+@dataclass
 class StatusMessage(Message):
     """A passing line for the status bar (e.g. "12 articles marked read")."""
 

@@ -215,6 +215,18 @@ class MainScreen(Screen[None]):
     def on_status_message(self, message: msg.StatusMessage) -> None:
         self.status.show(message.text, error=message.severity == "error")
 
+    def on_articles_gone(self, message: msg.ArticlesGone) -> None:
+        """A flag met deleted rows: never leave a ★ or "Starred" for them; say so and show the cache as it is."""
+        self.status.show(message.text, error=True)
+        self.notify(message.text, severity="warning")  # in full: the status line may be cut
+        if self.article is not None and self.article.article.id in message.ids:
+            self.article = None
+        self.load_feeds()
+        if self.article_list.searching:
+            self._job(jobs.search, self.query_one(SearchInput).value.strip(), group="search")
+        else:
+            self.load_list(keep_cursor=True)
+
     def on_marked_read(self, message: msg.MarkedRead) -> None:
         self.status.show(f"{message.count:,} articles in {message.title} marked read")
         self.load_feeds()
