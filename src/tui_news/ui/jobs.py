@@ -7,6 +7,7 @@ on its own writer thread.
 
 from __future__ import annotations
 
+import time
 import webbrowser
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from tui_news.service import Service
 
 SEARCH_LIMIT = 200
+PROGRESS_EVERY = 0.15
+"""Seconds between two progress lines during a refresh: outcomes in between are added up, not posted."""
 
 
 def feeds(service: Service) -> FeedsLoaded:
@@ -113,8 +116,10 @@ def open_in_browser(service: Service, url: str) -> StatusMessage | None:
 
 async def refresh(service: Service, post: Callable[[Message], object], feed_ids: list[int] | None,
                   due_only: bool) -> RefreshDone:
-    """Refresh (all, some, or the due feeds), posting progress as each feed finishes."""
+    """Refresh (all, some, or the due feeds), posting progress at most every PROGRESS_EVERY seconds (and for the
+    last feed): 10,000 outcomes must not become 10,000 messages and repaints on the loop the fetches share."""
     done = failed = total = 0
+    posted = 0.0
 
     def on_start(count: int) -> None:
         nonlocal total
@@ -122,9 +127,12 @@ async def refresh(service: Service, post: Callable[[Message], object], feed_ids:
         post(RefreshStarted(count))
 
     def on_result(outcome: FeedOutcome) -> None:
-        nonlocal done, failed
+        nonlocal done, failed, posted
         done, failed = done + 1, failed + outcome.failed
-        post(RefreshProgress(done, total, failed, outcome.title))
+        now = time.monotonic()
+        if now - posted >= PROGRESS_EVERY or done == total:
+            posted = now
+            post(RefreshProgress(done, total, failed, outcome.title))
 
     try:
         return RefreshDone(await service.refresh(feed_ids, due_only=due_only, on_start=on_start,
