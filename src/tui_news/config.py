@@ -246,6 +246,13 @@ def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
                 raise ConfigError(path, f"must be more than 0 and at most {most:g} seconds, not {value}"[:200],
                                   line=loc.line("settings", name), key=key)
             value = float(value)
+        elif name == "date_format":
+            _check_type(path, loc, value, str, key, "settings", 0, "a strftime format such as \"%d/%m/%Y %H:%M\"",
+                        name)
+            _check_clean(path, loc, value, key, "settings", 0, name)
+            if not value.strip() or len(value) > 100:
+                raise ConfigError(path, "must be a strftime format of 1 to 100 characters, such as \"%d/%m/%Y %H:%M\"",
+                                  line=loc.line("settings", name), key=key)
         elif name == "cache_path":
             _check_type(path, loc, value, str, key, "settings", 0, "a path", name)
             _check_clean(path, loc, value, key, "settings", 0, name)

@@ -59,6 +59,8 @@ class Settings:
     what one refresh can add: a feed of 100,000 items is cut to the parser's 2,000 and then to this."""
     cache_path: Path | None = None
     """The SQLite cache; None means the XDG data dir."""
+    date_format: str = "%Y-%m-%d %H:%M %Z"
+    """strftime format of full dates in the reader (article header, feed detail), in the local time zone."""
 
 
 @dataclass(frozen=True, slots=True)

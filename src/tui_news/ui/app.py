@@ -13,6 +13,7 @@ from textual.binding import Binding
 from tui_news.errors import TuiNewsError
 from tui_news.service import Service
 from tui_news.ui.commands import NewsCommands
+from tui_news.ui.format import set_date_format
 from tui_news.ui.screens.confirm import PromptScreen
 from tui_news.ui.screens.help import HelpScreen, binding_rows
 from tui_news.ui.screens.main import MainScreen
@@ -37,6 +38,7 @@ class NewsApp(App[int]):
         if service.processes >= 2:
             _start_resource_tracker()
         self.service = service
+        set_date_format(service.settings.date_format)
         self.refresh_on_start = refresh_on_start
         self.clock = clock or service.clock
         self.keymap = dict(service.config.keys)

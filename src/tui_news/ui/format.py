@@ -14,33 +14,56 @@ from rich.text import Text
 
 from tui_news.models import Feed, FeedOutcome
 
+DEFAULT_DATE_FORMAT = "%Y-%m-%d %H:%M %Z"
+_date_format = DEFAULT_DATE_FORMAT
+
+
+def set_date_format(fmt: str) -> None:
+    """`[settings] date_format`, set once by the app at start (the panes format dates through this module)."""
+    global _date_format
+    _date_format = fmt or DEFAULT_DATE_FORMAT
+
 
 def relative_date(moment: datetime, now: datetime) -> str:
-    """'5m', '3h', '2d', 'Mar 25', '2022-03-25': short, and stable for a fixed clock."""
+    """The list's date, in the local time zone: 'now', '5 min', '3 h' (today), 'yesterday', 'Mon' (this week),
+    'Sep 13' (this year), '2022-03-25'. Days are local calendar days."""
     delta = (now - moment).total_seconds()
-    local = moment.astimezone()
+    local, today = moment.astimezone(), now.astimezone().date()
+    days = (today - local.date()).days
     if delta < 0:
-        return local.strftime("%b %d")
+        return local.strftime("%H:%M") if days == 0 else local.strftime("%b %d")
+    if delta < 60:
+        return "now"
     if delta < 3600:
-        return f"{max(1, int(delta // 60))}m"
-    if delta < 86400:
-        return f"{int(delta // 3600)}h"
-    if delta < 7 * 86400:
-        return f"{int(delta // 86400)}d"
-    if local.year == now.astimezone().year:
+        return f"{int(delta // 60)} min"
+    if days == 0:
+        return f"{int(delta // 3600)} h"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return local.strftime("%a")
+    if local.year == today.year:
         return local.strftime("%b %d")
     return local.strftime("%Y-%m-%d")
 
 
 def local_time(moment: datetime) -> str:
-    """'2025-03-05 14:30 CET': a full date and time in the local zone."""
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z").rstrip()
+    """A full date and time in the local zone, in `[settings] date_format` ('2025-03-05 14:30 CET')."""
+    try:
+        return moment.astimezone().strftime(_date_format).strip()
+    except ValueError:  # a format the platform's strftime refuses
+        return moment.astimezone().strftime(DEFAULT_DATE_FORMAT).strip()
 
 
 def article_when(published: datetime, now: datetime) -> str:
-    """The article pane's date: '3h ago' within a week, else the local date and time."""
-    if 0 <= (now - published).days < 7:
-        return relative_date(published, now) + " ago"
+    """The article pane's date: the local date and time, with how long ago within a week
+    ('2026-09-13 00:03 +07 · 3 h ago')."""
+    if 0 <= (now - published).total_seconds() < 7 * 86400:
+        ago = relative_date(published, now)
+        if ago.endswith(("min", " h")):
+            return f"{local_time(published)} · {ago} ago"
+        if ago in ("now", "yesterday"):
+            return f"{local_time(published)} · {ago}"
     return local_time(published)
 
 
