@@ -12,7 +12,7 @@ BINDING_IDS: frozenset[str] = frozenset({
     "quit", "help", "help-close", "confirm-yes", "confirm-no", "prompt-cancel",
     "search-down", "search-up", "next-unread", "previous-unread", "page-article", "toggle-read", "toggle-star",
     "mark-feed-read", "refresh", "refresh-all", "open-link", "copy-link", "search", "leave-search",
-    "focus-next", "focus-previous",
+    "focus-next", "focus-previous", "toggle-feeds", "reading-mode",
     "feeds-down", "feeds-up", "feeds-first", "feeds-last",
     "article-down", "article-up", "article-first", "article-last", "article-half-down", "article-half-up",
     "article-open",

@@ -38,6 +38,27 @@ async def open_seed(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+class TestLayout:
+    """An open article at the three sizes of issue 12 (the panes rearrange with the width), and reading mode."""
+
+    def test_article_80x24(self, snap_compare, service) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app_for(service), terminal_size=(80, 24), run_before=open_seed)
+
+    def test_article_120x40(self, snap_compare, service) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app_for(service), terminal_size=(120, 40), run_before=open_seed)
+
+    def test_article_200x60(self, snap_compare, service) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(app_for(service), terminal_size=(200, 60), run_before=open_seed)
+
+    def test_reading_mode_120x40(self, snap_compare, service) -> None:  # type: ignore[no-untyped-def]
+        async def run_before(pilot: Pilot) -> None:
+            await open_seed(pilot)
+            await pilot.press("z")
+            await settle(pilot)
+
+        assert snap_compare(app_for(service), terminal_size=(120, 40), run_before=run_before)
+
+
 class TestMainScreen:
     def test_list(self, snap_compare, service) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(app_for(service), terminal_size=SIZE, run_before=ready)

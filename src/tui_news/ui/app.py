@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from tui_news.ui.format import set_date_format
 from tui_news.ui.screens.confirm import PromptScreen
 from tui_news.ui.screens.help import HelpScreen, binding_rows
 from tui_news.ui.screens.main import MainScreen
+from tui_news.ui.state import load_state, save_state
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
@@ -43,7 +45,21 @@ class NewsApp(App[int]):
         self.clock = clock or service.clock
         self.keymap = dict(service.config.keys)
         self.set_keymap(self.keymap)
+        self.ui_state = load_state()
+        if self.ui_state.theme in self.available_themes:
+            self.theme = self.ui_state.theme
         self.main_screen = MainScreen()
+
+    def watch_theme(self, theme: str) -> None:
+        """The theme is remembered between runs (the state file, not feeds.toml)."""
+        if getattr(self, "ui_state", None) is not None and theme != self.ui_state.theme:
+            self.ui_state.theme = theme
+            self.save_ui_state()
+
+    def save_ui_state(self) -> None:
+        state = replace(self.ui_state)
+        self.run_worker(lambda: save_state(state), name="save-state", group="state", thread=True,
+                        exit_on_error=False)
 
     def get_default_screen(self) -> MainScreen:
         return self.main_screen

@@ -14,7 +14,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -53,6 +54,8 @@ class MainScreen(Screen[None]):
         Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
         Binding("slash", "search", "Search", id="search"),
         Binding("escape", "leave_search", "Leave search", show=False, id="leave-search"),
+        Binding("b", "toggle_feeds", "Feeds pane", show=False, id="toggle-feeds"),
+        Binding("z", "reading_mode", "Reading mode", show=False, id="reading-mode"),
         Binding("tab", "app.focus_next", "Next pane", show=False, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus-previous"),
     ]
@@ -84,10 +87,11 @@ class MainScreen(Screen[None]):
             with Vertical(id="feeds-pane"):
                 yield FeedTree(id="feeds")
                 yield FeedDetail(id="feed-detail")
-            yield ListPane(id="list-pane", clock=self.app.clock).data_bind(searching=MainScreen.searching)
-            with Vertical(id="article-pane"):
-                yield ArticleView(id="article", clock=self.app.clock).data_bind(data=MainScreen.article)
-                yield EntityList(id="entities").data_bind(data=MainScreen.article)
+            with Container(id="reading"):
+                yield ListPane(id="list-pane", clock=self.app.clock).data_bind(searching=MainScreen.searching)
+                with Vertical(id="article-pane"):
+                    yield ArticleView(id="article", clock=self.app.clock).data_bind(data=MainScreen.article)
+                    yield EntityList(id="entities").data_bind(data=MainScreen.article)
         yield StatusBar(id="status")
         yield Footer()
 
@@ -113,6 +117,39 @@ class MainScreen(Screen[None]):
         self.load_feeds()
         self.set_interval(1.0, self._flush_counts)
         self.refresh_pending = self.app.refresh_on_start
+
+    # ------------------------------------------------------------ layout
+    STACKED_BELOW = 160
+    """Narrower than this, the list goes above the article (side by side neither would have room)."""
+    FEEDS_FROM = 100
+    """Narrower than this, the feeds pane is hidden unless the user shows it (b)."""
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int | None = None) -> None:
+        width = self.size.width if width is None else width
+        pane = self.app.ui_state.feeds_pane
+        hidden = pane == "hidden" or (pane == "auto" and width < self.FEEDS_FROM)
+        self.set_class(width < self.STACKED_BELOW, "-stacked")
+        self.set_class(hidden, "-no-feeds")
+        if hidden and self.focused is not None and self.query_one("#feeds-pane") in self.focused.ancestors:
+            self.article_list.focus()
+
+    def action_toggle_feeds(self) -> None:
+        """Hide or show the feeds pane (remembered between runs)."""
+        self.app.ui_state.feeds_pane = "shown" if self.has_class("-no-feeds") else "hidden"
+        self.app.save_ui_state()
+        self._layout()
+
+    def action_reading_mode(self) -> None:
+        """The article alone, the whole width; again: back to the panes."""
+        reading = not self.has_class("-reading")
+        self.set_class(reading, "-reading")
+        if reading:
+            self.query_one(ArticleView).focus()
+        elif self.article_list.current is not None:
+            self.article_list.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: the action applies; None: it does not now (shown greyed out); False: hidden and passed on."""
