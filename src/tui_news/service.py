@@ -23,7 +23,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError
 from tui_news.models import (
@@ -45,6 +45,9 @@ from tui_news.models import (
 from tui_news.procs import process_pool
 from tui_news.store.repo import Repository
 from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
+
+if TYPE_CHECKING:
+    from tui_news.opml import ImportResult
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -227,15 +230,29 @@ class Service:
             return None
         return STALE_INDEX_NOTE if stale else None
 
-    def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
-        """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""
-        added, skipped, target = import_opml(path, self.config.path)
+    @property
+    def config_path(self) -> Path | None:
+        """The feed list this service read at start and every import writes (see tui_news.config); None for a
+        Config made in code."""
+        return self.config.path
+
+    def config_note(self) -> str:
+        """Where the feed list lives, in one line for people (help, status line, empty state)."""
+        from tui_news.config import describe_config
+
+        return describe_config(self.config.path) if self.config.path else "(none: a list made in code)"
+
+    def import_opml(self, path: Path) -> ImportResult:
+        """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list.
+        `result.summary` is the line to show ("0 feeds added to PATH, 11 already present")."""
+        result = import_opml(path, self.config.path)
+        added, target = result.added, result.target
         if added:
             feeds = self.config.feeds + tuple(added)
             self.config = dataclasses.replace(self.config, path=target, feeds=feeds)
             self._by_url = {f.url: f for f in feeds}
             self.repo.sync_feeds(feeds)
-        return added, skipped
+        return result
 
     # ---------------------------------------------------------------- writes
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
@@ -422,9 +439,10 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
 
 
 # ------------------------------------------------------- commands without a cache
-def import_opml(path: Path, config_path: Path | None) -> tuple[list[FeedConfig], list[str], Path]:
-    """Add an OPML file's feeds to a feeds.toml (None: the one the lookup finds). Returns (feeds added, lines
-    skipped, the file written). The cache follows the next time a Service opens it."""
+def import_opml(path: Path, config_path: Path | None) -> ImportResult:
+    """Add an OPML file's feeds to a feeds.toml (None: the one the app reads at start, see tui_news.config).
+    Returns what was added, already present and skipped, and the file written (`result.summary` says it in a
+    line). The cache follows the next time a Service opens it."""
     from tui_news import opml
 
     return opml.import_opml(path, config_path)
