@@ -239,7 +239,14 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
         from tui_news.ui.highlight import print_highlighted
 
-        return print_highlighted(Path(args.file), Console())
+        path = Path(args.file)
+        try:  # one line with the usual prefix, exit 2 (the argument is wrong), not a red line on stdout and 1
+            path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise UsageError(f"--file: cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--file: {path} is not UTF-8 text (byte {exc.start})") from None
+        return print_highlighted(path, Console())
     from tui_news.service import entities_jsonl
 
     return entities_jsonl(sys.stdin, sys.stdout)

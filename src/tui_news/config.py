@@ -15,13 +15,14 @@ read directly only when the user's list cannot be created (a read-only home); it
 from __future__ import annotations
 
 import contextlib
+import difflib
 import math
 import os
 import re
 import stat
 import tempfile
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -214,6 +215,23 @@ class _Locator:
         return start
 
 
+_SCHEME_TYPO = re.compile(r"^(https?)(?::/?|/{2,3}|:/{3,})(?=[^/])", re.IGNORECASE)
+
+
+def _close_to(name: str, known: Iterable[str]) -> str:
+    """": did you mean 'next-unread'?" for a typo of a known id or key; "" when nothing is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f": did you mean '{close[0]}'?" if close else ""
+
+
+def _did_you_mean(url: str) -> str:
+    """"; did you mean 'http://host/x'?" for "http//host/x", "http:/host/x", "http:host/x"; else ""."""
+    match = _SCHEME_TYPO.match(url)
+    if not match:
+        return ""
+    return f"; did you mean {match.group(1).lower() + '://' + url[match.end():]!r}?"
+
+
 def _check_type(path: Path, loc: _Locator, value: Any, expected: type | tuple[type, ...], key: str,
                 header: str | None, index: int, what: str, field_key: str) -> None:
     if isinstance(value, bool) and bool not in (expected if isinstance(expected, tuple) else (expected,)):
@@ -231,7 +249,8 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         raise ConfigError(path, "each feed must be a [[feeds]] table", line=loc.line("feeds", None, index), key=key)
     unknown = sorted(set(raw) - _FEED_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_FEED_KEYS))})",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}'{_close_to(unknown[0], _FEED_KEYS)} "
+                                f"(known: {', '.join(sorted(_FEED_KEYS))})",
                           line=loc.line("feeds", unknown[0], index), key=f"{key}.{_shown(unknown[0])}")
     if "url" not in raw:
         raise ConfigError(path, "missing the required key 'url'", line=loc.line("feeds", None, index),
@@ -252,7 +271,8 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
     if scheme in ("http", "https"):
         parts = urlsplit(url)
         if not parts.hostname:
-            raise ConfigError(path, f"{url!r} has no host", line=loc.line("feeds", "url", index), key=f"{key}.url")
+            raise ConfigError(path, f"{url!r} has no host{_did_you_mean(url)}", line=loc.line("feeds", "url", index),
+                              key=f"{key}.url")
         try:
             port = parts.port
         except ValueError:
@@ -264,6 +284,10 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         candidate = Path(url).expanduser()
         if not candidate.is_absolute():
             candidate = path.parent / candidate
+        hint = _did_you_mean(url)
+        if hint and not candidate.exists():  # "http//host/x.rss" is a typo, not a file beside feeds.toml
+            raise ConfigError(path, f"{url!r} is not a URL{hint}", line=loc.line("feeds", "url", index),
+                              key=f"{key}.url")
         url = candidate.resolve().as_uri()
     checks: list[tuple[str, type | tuple[type, ...], str]] = [
         ("name", str, "a string"), ("enabled", bool, "true or false"), ("verify", bool, "true or false"),
@@ -308,7 +332,8 @@ def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
         raise ConfigError(path, "must be a table", line=loc.line(None, "settings"), key="settings")
     unknown = sorted(set(raw) - _SETTINGS_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_SETTINGS_KEYS))})",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}'{_close_to(unknown[0], _SETTINGS_KEYS)} "
+                                f"(known: {', '.join(sorted(_SETTINGS_KEYS))})",
                           line=loc.line("settings", unknown[0]), key=f"settings.{_shown(unknown[0])}")
     values: dict[str, Any] = {}
     for name, value in raw.items():
@@ -376,7 +401,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(path, "must be a table of binding = \"keys\"", key="keys")
     for name, value in keys_raw.items():
         if name not in BINDING_IDS:
-            raise ConfigError(path, f"unknown binding id '{_shown(name)}' (known: {', '.join(sorted(BINDING_IDS))})",
+            raise ConfigError(path, f"unknown binding id '{_shown(name)}'{_close_to(name, BINDING_IDS)} "
+                                    f"(known: {', '.join(sorted(BINDING_IDS))})",
                               line=loc.line("keys", name), key=f"keys.{_shown(name)}")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, "must be a string of comma-separated keys", line=loc.line("keys", name),

@@ -55,6 +55,8 @@ Clock = Callable[[], datetime]
 MAX_BACKOFF = timedelta(hours=24)
 HOLD_OPEN = timedelta(hours=24)
 """An article opened in the reader is kept out of retention (in every process) this long after it was opened."""
+SERVER_ASKED_TO_WAIT = frozenset({"429", "503"})
+"""Statuses whose failure keeps its next_refresh (it may hold the server's Retry-After) across restarts."""
 STALE_INDEX_NOTE = "the search index is out of date; run `tui-news reindex` to rebuild it"
 PROCESS_POOL_MIN_BODIES = 4
 """Below this many bodies to parse, parse in a thread: starting processes would cost more."""
@@ -110,6 +112,8 @@ class Service:
         self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
         self._checked = False
         """Set once PRAGMA quick_check passed: a refresh must not write into a damaged cache."""
+        self.started = clock()
+        """When this process opened the service: a feed that failed before it is due again (see due_feeds)."""
 
     @classmethod
     def open(cls, config: Config, db_path: Path | str, **kwargs: Any) -> Service:
@@ -268,14 +272,23 @@ class Service:
 
     # --------------------------------------------------------------- refresh
     def due_feeds(self, feeds: Sequence[Feed]) -> list[Feed]:
+        """Enabled feeds whose next refresh has come, and those whose last refresh failed before this process
+        started (offline yesterday is no reason to wait out the back-off today), unless the server itself asked
+        us to wait (429/503 with Retry-After, kept in next_refresh)."""
         now = self.clock()
         due = []
         for feed in feeds:
             if not feed.enabled:
                 continue
-            if feed.next_refresh is None or feed.next_refresh <= now:
+            if feed.next_refresh is None or feed.next_refresh <= now or self._failed_before_start(feed):
                 due.append(feed)
         return due
+
+    def _failed_before_start(self, feed: Feed) -> bool:
+        if feed.last_error is None or feed.last_status in SERVER_ASKED_TO_WAIT:
+            return False
+        # Stored times are whole seconds: a failure in this process's first second counts as this process's.
+        return feed.last_refresh is None or feed.last_refresh < self.started.replace(microsecond=0)
 
     async def _store(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -410,6 +423,7 @@ class Service:
                 loop = asyncio.get_running_loop()
                 parsed, forms = await loop.run_in_executor(
                     executor, _parse_job, body, feed.fetch_url, content_type, now)
+            check_is_feed(parsed, content_type)
         except ParseError as exc:
             await self._store(self.repo.record_failure, feed.id, "parse error", str(exc), now,
                               self._next_refresh(feed, now, feed.error_count + 1))
@@ -420,6 +434,21 @@ class Service:
             body_forms=forms,
         )
         return FeedOutcome(feed.url, title if feed.name else (parsed.title or title), new=new, updated=updated)
+
+
+_FEED_MEDIA = ("xml", "rss", "atom", "rdf", "json")
+
+
+def check_is_feed(parsed: ParsedFeed, content_type: str | None) -> None:
+    """Raise ParseError for a body that is no feed although the parser got something out of it: no items, and
+    the parser had to recover from broken markup (a text file that mentions <rss>), reported "ok 0 new" before.
+    A well-formed feed with no items yet is still a feed."""
+    if parsed.articles or parsed.warning is None:
+        return
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media and not any(word in media for word in _FEED_MEDIA):
+        raise ParseError(f"not a feed: {media}")
+    raise ParseError(f"not a feed: no items could be read ({parsed.warning})"[:300])
 
 
 def _warm_up() -> None:
