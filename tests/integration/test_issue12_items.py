@@ -161,3 +161,19 @@ def test_uv_run_does_not_recompile_the_environment_each_time() -> None:
                               text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
     assert "Bytecode compiled" not in proc.stderr, proc.stderr
+
+
+def test_the_readme_gives_the_exit_codes_entities_really_has(tmp_path: Path) -> None:
+    """README's table said `entities` exits 0; it exits 1 on a bad input line and 2 on an unreadable --file."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    codes = {}
+    for name, stdin in (("good", '{"id": 1, "text": "Ông Trương Thị Mai"}\n'), ("bad line", "not json\n")):
+        proc = subprocess.run([sys.executable, "-m", "tui_news", "entities"], input=stdin, capture_output=True,
+                              text=True, cwd=tmp_path, env=env, timeout=60)
+        codes[name] = proc.returncode
+    codes["missing file"] = cli("entities", "--file", "nope.txt", cwd=tmp_path).returncode
+    assert codes == {"good": 0, "bad line": 1, "missing file": 2}
+    row = next(line for line in (ROOT / "README.md").read_text("utf-8").splitlines()
+               if line.startswith("| `tui-news entities"))
+    claimed = row.rsplit("|", 2)[-2]
+    assert claimed.strip().startswith("0, 1 ") and ", 2 `--file` cannot be read" in claimed, claimed
