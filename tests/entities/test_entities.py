@@ -261,6 +261,7 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             "Microsoft President and Chief Legal Officer Brad Smith told Congress; Product Manager Brian Shih left.",
             [("PERSON", "Brad Smith"), ("PERSON", "Brian Shih")],
         ),
+        ("Was Pew’s question fair? It was not, and Pew said so.", []),
         ("The Leader of the Opposition and the Director of the Centers for Disease Control spoke.", []),
         (
             "Founders John Bruno and Gerard Williams III raised $53M.",
@@ -478,15 +479,15 @@ def _false_highlights() -> tuple[int, list[str]]:
 
 
 def test_english_precision_on_tech_business_and_sport_does_not_regress() -> None:
-    """Ratchet: 20 false highlights in 7,678 words (2.6 per 1,000) after issue 13's second round (22 after the
+    """Ratchet: 19 false highlights in 7,678 words (2.5 per 1,000) after issue 13's second round (22 after the
     first round's teams, place-head, headline and propagation rules; 40 before them; 57 before any change). Lower
     the bound as rules improve."""
     words, false = _false_highlights()
     assert words > 5000
-    assert len(false) <= 20, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)
+    assert len(false) <= 19, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 target not reached: 2.9 false highlights per 1,000 words, goal 1")
+@pytest.mark.xfail(strict=True, reason="issue 13 target not reached: 2.5 false highlights per 1,000 words, goal 1")
 def test_english_precision_on_tech_business_and_sport() -> None:
     """Issue 13's guard: at most one false highlight per 1,000 words on 20 non-news English articles."""
     words, false = _false_highlights()

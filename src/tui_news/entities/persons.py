@@ -331,7 +331,7 @@ class _Finder:
         for m in _BAC_HO_RE.finditer(text):
             self.spans.append((m.start(), m.end()))
         if self.lang == "en":
-            self.lower_words = frozenset(re.findall(r"(?<![\w.])[a-z]+(?![\w])", text))
+            self.lower_words = frozenset(re.findall(r"(?<![\w.])[a-z]+(?:['’][a-z]+)?(?![\w])", text))
         for run in _RUN_RE.finditer(text):
             toks = self._tokens(run.start(), run.end())
             if toks:
@@ -435,6 +435,14 @@ class _Finder:
             return self._take_glued_initials(toks) if toks else toks
         if self._names_a_thing_en(toks[0].start):
             return []
+        while (
+            len(toks) > 1
+            and self._sentence_initial(toks[0].start)
+            and toks[0].word.lower() in self.lower_words
+            and toks[0].word not in self.lex.given_en
+            and toks[0].word not in self.lex.surnames
+        ):
+            toks = toks[1:]  # "Although Womply", "Was Pew’s poll", "Don’t Know": a common word opens the sentence
         return toks
 
     def _after_address_abbr(self, toks: list[_Tok]) -> list[_Tok]:
