@@ -94,6 +94,11 @@ def main() -> None:
         for item in new:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
     print(f"wrote {len(new)} items of batch 10")
+    new11 = parse_file("heldout11_src.txt")
+    with (HERE / "heldout11.jsonl").open("w", encoding="utf-8") as fh:
+        for item in new11:
+            fh.write(json.dumps(item, ensure_ascii=False) + "\n")
+    print(f"wrote {len(new11)} items of batch 11")
 
 
 if __name__ == "__main__":

@@ -31,15 +31,16 @@ class UsageError(Exception):
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--config", metavar="PATH", default=default,
-                        help="feeds.toml to use (default: $TUI_NEWS_CONFIG, ./feeds.toml, "
-                             "~/.config/tui-news/feeds.toml, then the bundled list)")
+                        help="the feed list to read and to import into (default: $TUI_NEWS_CONFIG, else "
+                             "~/.config/tui-news/feeds.toml, made from the bundled list on the first run)")
     parser.add_argument("--db", metavar="PATH", default=default,
                         help="SQLite cache (default: $TUI_NEWS_DB, settings.cache_path, "
                              "~/.local/share/tui-news/cache.sqlite3)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=PROG, description="A terminal news reader.")
+    parser = argparse.ArgumentParser(prog=PROG, description="A terminal news reader.", epilog=_epilog(),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--demo", action="store_true",
                         help="open the reader on bundled demo feeds served from 127.0.0.1 into a temporary cache")
@@ -69,14 +70,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _epilog() -> str:
+    from tui_news.config import describe_config, find_config, is_bundled, user_config_path
+
+    user = user_config_path()
+    current = find_config()
+    if is_bundled(current) and not user.exists():
+        shown = f"{user} (not made yet: the first run copies the bundled list there)"
+    else:
+        shown = describe_config(current)
+    return ("feed list: " + shown + "\n"
+            "  One file is read at start and written by every import (import-opml, the app's Import OPML…):\n"
+            "  --config PATH, else $TUI_NEWS_CONFIG, else " + str(user) + ",\n"
+            "  which the first run makes as a copy of the bundled list. ./feeds.toml is read only when named.")
+
+
 def _err(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
 def _load(args: argparse.Namespace) -> tuple[Config, Path]:
-    from tui_news.config import find_config, load_config, resolve_db_path
+    from tui_news.config import load_config, prepare_config, resolve_db_path
 
-    config = load_config(find_config(args.config))
+    config = load_config(prepare_config(args.config))
     return config, resolve_db_path(args.db, config)
 
 
@@ -145,6 +161,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
+    print(f"feed list: {service.config_note()}")
     for f in feeds:
         status = f"ERROR {f.last_error}" if f.last_error else (f.last_status or "never refreshed")
         tags = f" [{', '.join(f.tags)}]" if f.tags else ""
@@ -153,13 +170,13 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_import_opml(args: argparse.Namespace) -> int:
-    from tui_news.config import find_config
+    from tui_news.config import prepare_config
     from tui_news.service import import_opml
 
-    added, skipped, target = import_opml(Path(args.file), find_config(args.config))
-    for line in skipped:
+    result = import_opml(Path(args.file), prepare_config(args.config))
+    for line in result.skipped:
         print(f"skipped: {line}", file=sys.stderr)
-    print(f"{len(added)} feeds added to {target} ({len(skipped)} skipped)")
+    print(result.summary)
     return 0
 
 
@@ -222,7 +239,14 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
         from tui_news.ui.highlight import print_highlighted
 
-        return print_highlighted(Path(args.file), Console())
+        path = Path(args.file)
+        try:  # one line with the usual prefix, exit 2 (the argument is wrong), not a red line on stdout and 1
+            path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise UsageError(f"--file: cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"--file: {path} is not UTF-8 text (byte {exc.start})") from None
+        return print_highlighted(path, Console())
     from tui_news.service import entities_jsonl
 
     return entities_jsonl(sys.stdin, sys.stdout)

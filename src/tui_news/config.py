@@ -1,19 +1,28 @@
 """feeds.toml -> Config. Errors name the file, the line where known, and the key.
 
-Lookup order for the config file (first that exists wins):
+One home for the feed list: the file the app reads at start is the file every import (and every feed added
+or removed) writes. Which file that is:
 1. `--config PATH` on the command line;
-2. the environment variable `TUI_NEWS_CONFIG`;
-3. `./feeds.toml` in the current directory;
-4. `feeds.toml` in the XDG config dir (`$XDG_CONFIG_HOME/tui-news/feeds.toml`, usually ~/.config/tui-news);
-5. the default list bundled with the package.
+2. else the environment variable `TUI_NEWS_CONFIG`;
+3. else the user's list, `$XDG_CONFIG_HOME/tui-news/feeds.toml` (usually ~/.config/tui-news/feeds.toml). On the
+   first run, when it does not exist, the default list bundled with the package is copied there
+   (`prepare_config`), so imports have a home from the start.
+A `feeds.toml` in the current directory is read only when named (`--config feeds.toml`): in this repository the
+top-level feeds.toml *is* the bundled default, and an import must never write into the package. The bundled file is
+read directly only when the user's list cannot be created (a read-only home); it is never written.
 """
 
 from __future__ import annotations
 
+import contextlib
+import difflib
 import math
 import os
 import re
+import stat
+import tempfile
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -80,17 +89,86 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "cache.sqlite3"
 
 
-def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The config file to use, by the lookup order in this module's docstring."""
+def _named_config(explicit: str | os.PathLike[str] | None) -> Path | None:
     if explicit is not None:
         return Path(explicit).expanduser()
     env = os.environ.get(ENV_CONFIG)
     if env:
         return Path(env).expanduser()
-    for candidate in (Path.cwd() / "feeds.toml", user_config_path()):
-        if candidate.is_file():
-            return candidate
-    return bundled_config_path()
+    return None
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The feed list to use, by the order in this module's docstring, without creating anything: the user's
+    list when it exists, else the bundled one."""
+    named = _named_config(explicit)
+    if named is not None:
+        return named
+    user = user_config_path()
+    return user if user.is_file() else bundled_config_path()
+
+
+def prepare_config(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`find_config`, and on the first run (no --config, no $TUI_NEWS_CONFIG, no user list yet) copy the bundled
+    list to the user's config dir first, so that what the app reads is what an import writes. When that copy
+    cannot be made (a read-only home), the bundled list is read as it is, and an import says why it cannot
+    write (see `describe_config`)."""
+    named = _named_config(explicit)
+    if named is not None:
+        return named
+    user = user_config_path()
+    if user.exists():
+        return user
+    bundled = bundled_config_path()
+    try:
+        write_atomically(user, bundled.read_text("utf-8"), exclusive=True)
+    except FileExistsError:  # another process made it first: theirs is as good
+        pass
+    except OSError:
+        return bundled
+    return user
+
+
+def is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve() == bundled_config_path().resolve()
+    except OSError:
+        return False
+
+
+def describe_config(path: Path) -> str:
+    """Where the feed list lives, in one line for people (`tui-news feeds`, --help, the app's help)."""
+    if is_bundled(path):
+        return f"{path} (the bundled default, read-only: {user_config_path()} could not be created)"
+    return str(path)
+
+
+def write_atomically(path: Path, text: str, *, exclusive: bool = False,
+                     check: Callable[[Path], object] | None = None) -> None:
+    """Replace `path`'s contents with `text` safely: a temporary file in the same folder, flushed to disk,
+    checked (`check(tmp)` may raise), then renamed over the original. A crash or a failed check leaves the
+    original as it was. A symlink (dotfiles kept in git) is followed: its target is rewritten, the link stays.
+    The original's permissions are kept. `exclusive`: fail with FileExistsError if `path` exists by the end."""
+    target = path.resolve() if path.is_symlink() else path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".toml", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):  # a new file keeps mkstemp's 0600: private, and enough
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
+        if check is not None:
+            check(Path(tmp))
+        if exclusive:
+            os.link(tmp, target)  # fails if it exists: never replaces a list another process just wrote
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None, config: Config) -> Path:
@@ -137,6 +215,23 @@ class _Locator:
         return start
 
 
+_SCHEME_TYPO = re.compile(r"^(https?)(?::/?|/{2,3}|:/{3,})(?=[^/])", re.IGNORECASE)
+
+
+def _close_to(name: str, known: Iterable[str]) -> str:
+    """": did you mean 'next-unread'?" for a typo of a known id or key; "" when nothing is close."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f": did you mean '{close[0]}'?" if close else ""
+
+
+def _did_you_mean(url: str) -> str:
+    """"; did you mean 'http://host/x'?" for "http//host/x", "http:/host/x", "http:host/x"; else ""."""
+    match = _SCHEME_TYPO.match(url)
+    if not match:
+        return ""
+    return f"; did you mean {match.group(1).lower() + '://' + url[match.end():]!r}?"
+
+
 def _check_type(path: Path, loc: _Locator, value: Any, expected: type | tuple[type, ...], key: str,
                 header: str | None, index: int, what: str, field_key: str) -> None:
     if isinstance(value, bool) and bool not in (expected if isinstance(expected, tuple) else (expected,)):
@@ -154,7 +249,8 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         raise ConfigError(path, "each feed must be a [[feeds]] table", line=loc.line("feeds", None, index), key=key)
     unknown = sorted(set(raw) - _FEED_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_FEED_KEYS))})",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}'{_close_to(unknown[0], _FEED_KEYS)} "
+                                f"(known: {', '.join(sorted(_FEED_KEYS))})",
                           line=loc.line("feeds", unknown[0], index), key=f"{key}.{_shown(unknown[0])}")
     if "url" not in raw:
         raise ConfigError(path, "missing the required key 'url'", line=loc.line("feeds", None, index),
@@ -175,7 +271,8 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
     if scheme in ("http", "https"):
         parts = urlsplit(url)
         if not parts.hostname:
-            raise ConfigError(path, f"{url!r} has no host", line=loc.line("feeds", "url", index), key=f"{key}.url")
+            raise ConfigError(path, f"{url!r} has no host{_did_you_mean(url)}", line=loc.line("feeds", "url", index),
+                              key=f"{key}.url")
         try:
             port = parts.port
         except ValueError:
@@ -187,6 +284,10 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         candidate = Path(url).expanduser()
         if not candidate.is_absolute():
             candidate = path.parent / candidate
+        hint = _did_you_mean(url)
+        if hint and not candidate.exists():  # "http//host/x.rss" is a typo, not a file beside feeds.toml
+            raise ConfigError(path, f"{url!r} is not a URL{hint}", line=loc.line("feeds", "url", index),
+                              key=f"{key}.url")
         url = candidate.resolve().as_uri()
     checks: list[tuple[str, type | tuple[type, ...], str]] = [
         ("name", str, "a string"), ("enabled", bool, "true or false"), ("verify", bool, "true or false"),
@@ -231,7 +332,8 @@ def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
         raise ConfigError(path, "must be a table", line=loc.line(None, "settings"), key="settings")
     unknown = sorted(set(raw) - _SETTINGS_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: {', '.join(sorted(_SETTINGS_KEYS))})",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}'{_close_to(unknown[0], _SETTINGS_KEYS)} "
+                                f"(known: {', '.join(sorted(_SETTINGS_KEYS))})",
                           line=loc.line("settings", unknown[0]), key=f"settings.{_shown(unknown[0])}")
     values: dict[str, Any] = {}
     for name, value in raw.items():
@@ -306,7 +408,8 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         raise ConfigError(path, "must be a table of binding = \"keys\"", key="keys")
     for name, value in keys_raw.items():
         if name not in BINDING_IDS:
-            raise ConfigError(path, f"unknown binding id '{_shown(name)}' (known: {', '.join(sorted(BINDING_IDS))})",
+            raise ConfigError(path, f"unknown binding id '{_shown(name)}'{_close_to(name, BINDING_IDS)} "
+                                    f"(known: {', '.join(sorted(BINDING_IDS))})",
                               line=loc.line("keys", name), key=f"keys.{_shown(name)}")
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(path, "must be a string of comma-separated keys", line=loc.line("keys", name),

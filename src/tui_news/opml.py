@@ -6,9 +6,8 @@ Parsing uses defusedxml: entity bombs and external entities are refused, not exp
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
@@ -150,9 +149,10 @@ def append_feeds(config_path: Path, feeds: Sequence[FeedConfig], existing: Itera
     """Append the feeds not already in the config to it, atomically. Returns those added.
 
     The file's text (comments included) is kept; the result is checked by loading it before it replaces
-    the original, so a failure leaves the original untouched.
+    the original (`config.write_atomically`: temporary file, fsync, rename), so a failure leaves the original
+    untouched.
     """
-    from tui_news.config import load_config
+    from tui_news.config import load_config, write_atomically
 
     known = {u.rstrip("/").lower() for u in existing}
     new = [f for f in feeds if f.url.rstrip("/").lower() not in known]
@@ -160,35 +160,59 @@ def append_feeds(config_path: Path, feeds: Sequence[FeedConfig], existing: Itera
         return []
     original = config_path.read_text("utf-8") if config_path.exists() else ""
     text = original + ("" if original.endswith("\n") or not original else "\n") + feeds_as_toml(new)
-    config_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".feeds-", suffix=".toml", dir=config_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        load_config(tmp)
-        os.replace(tmp, config_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(config_path, text, check=load_config)
     return new
 
 
-def import_opml(opml_path: Path, config_path: Path | None = None) -> tuple[list[FeedConfig], list[str], Path]:
-    """Add the feeds of an OPML file to a feeds.toml. Returns (feeds added, lines skipped, the file written).
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
-    `config_path` None means the file the lookup order finds. The bundled default is never written: its
-    text is copied to the user's config dir first. A malformed OPML raises OpmlError and changes nothing.
-    """
-    from tui_news.config import bundled_config_path, find_config, load_config, user_config_path
 
-    path = config_path or find_config()
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an OPML import did: feeds added, feeds the list already had, outlines skipped (one line each, with
+    the reason), and the feed list written (the one the app reads at start)."""
+
+    added: list[FeedConfig]
+    skipped: list[str]
+    present: int
+    target: Path
+
+    @property
+    def summary(self) -> str:
+        """One true line: "2 feeds added to PATH, 9 already present, 1 skipped"."""
+        line = f"{_plural(len(self.added), 'feed')} added to {self.target}"
+        if self.present:
+            line += f", {self.present} already present"
+        if self.skipped:
+            line += f", {len(self.skipped)} skipped"
+        return line
+
+
+def import_opml(opml_path: Path, config_path: Path | None = None) -> ImportResult:
+    """Add the feeds of an OPML file to a feeds.toml: the one given, or the one the app reads at start
+    (`config.prepare_config`). The bundled default is never written: its text is copied to the user's config
+    dir first, and that copy is what the app reads from then on. A malformed OPML raises OpmlError and changes
+    nothing; a list that cannot be written raises OpmlError naming it."""
+    from tui_news.config import (
+        bundled_config_path,
+        is_bundled,
+        load_config,
+        prepare_config,
+        user_config_path,
+        write_atomically,
+    )
+
+    path = config_path or prepare_config()
     config = load_config(path)
     feeds, skipped = read_opml(opml_path)
     target = path
-    if path.resolve() == bundled_config_path().resolve():
-        target = user_config_path()
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(path.read_text("utf-8"), "utf-8")
-    added = append_feeds(target, feeds, (f.url for f in config.feeds))
-    return added, skipped, target
+    try:
+        if is_bundled(path):
+            target = user_config_path()
+            if not target.exists():
+                write_atomically(target, bundled_config_path().read_text("utf-8"))
+        added = append_feeds(target, feeds, (f.url for f in config.feeds))
+    except OSError as exc:
+        raise OpmlError(f"cannot write the feed list {target}: {exc.strerror or exc}") from None
+    return ImportResult(added, skipped, len(feeds) - len(added), target)

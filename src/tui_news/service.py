@@ -23,7 +23,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError
 from tui_news.models import (
@@ -46,12 +46,17 @@ from tui_news.procs import process_pool
 from tui_news.store.repo import Repository
 from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
 
+if TYPE_CHECKING:
+    from tui_news.opml import ImportResult
+
 T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 MAX_BACKOFF = timedelta(hours=24)
 HOLD_OPEN = timedelta(hours=24)
 """An article opened in the reader is kept out of retention (in every process) this long after it was opened."""
+SERVER_ASKED_TO_WAIT = frozenset({"429", "503"})
+"""Statuses whose failure keeps its next_refresh (it may hold the server's Retry-After) across restarts."""
 STALE_INDEX_NOTE = "the search index is out of date; run `tui-news reindex` to rebuild it"
 PROCESS_POOL_MIN_BODIES = 4
 """Below this many bodies to parse, parse in a thread: starting processes would cost more."""
@@ -107,6 +112,8 @@ class Service:
         self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
         self._checked = False
         """Set once PRAGMA quick_check passed: a refresh must not write into a damaged cache."""
+        self.started = clock()
+        """When this process opened the service: a feed that failed before it is due again (see due_feeds)."""
 
     @classmethod
     def open(cls, config: Config, db_path: Path | str, **kwargs: Any) -> Service:
@@ -232,15 +239,29 @@ class Service:
             return None
         return STALE_INDEX_NOTE if stale else None
 
-    def import_opml(self, path: Path) -> tuple[list[FeedConfig], list[str]]:
-        """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list."""
-        added, skipped, target = import_opml(path, self.config.path)
+    @property
+    def config_path(self) -> Path | None:
+        """The feed list this service read at start and every import writes (see tui_news.config); None for a
+        Config made in code."""
+        return self.config.path
+
+    def config_note(self) -> str:
+        """Where the feed list lives, in one line for people (help, status line, empty state)."""
+        from tui_news.config import describe_config
+
+        return describe_config(self.config.path) if self.config.path else "(none: a list made in code)"
+
+    def import_opml(self, path: Path) -> ImportResult:
+        """Add an OPML file's feeds to this service's feeds.toml and to the cache's feed list.
+        `result.summary` is the line to show ("0 feeds added to PATH, 11 already present")."""
+        result = import_opml(path, self.config.path)
+        added, target = result.added, result.target
         if added:
             feeds = self.config.feeds + tuple(added)
             self.config = dataclasses.replace(self.config, path=target, feeds=feeds)
             self._by_url = {f.url: f for f in feeds}
             self.repo.sync_feeds(feeds)
-        return added, skipped
+        return result
 
     # ---------------------------------------------------------------- writes
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
@@ -256,14 +277,23 @@ class Service:
 
     # --------------------------------------------------------------- refresh
     def due_feeds(self, feeds: Sequence[Feed]) -> list[Feed]:
+        """Enabled feeds whose next refresh has come, and those whose last refresh failed before this process
+        started (offline yesterday is no reason to wait out the back-off today), unless the server itself asked
+        us to wait (429/503 with Retry-After, kept in next_refresh)."""
         now = self.clock()
         due = []
         for feed in feeds:
             if not feed.enabled:
                 continue
-            if feed.next_refresh is None or feed.next_refresh <= now:
+            if feed.next_refresh is None or feed.next_refresh <= now or self._failed_before_start(feed):
                 due.append(feed)
         return due
+
+    def _failed_before_start(self, feed: Feed) -> bool:
+        if feed.last_error is None or feed.last_status in SERVER_ASKED_TO_WAIT:
+            return False
+        # Stored times are whole seconds: a failure in this process's first second counts as this process's.
+        return feed.last_refresh is None or feed.last_refresh < self.started.replace(microsecond=0)
 
     async def _store(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -398,6 +428,7 @@ class Service:
                 loop = asyncio.get_running_loop()
                 parsed, forms = await loop.run_in_executor(
                     executor, _parse_job, body, feed.fetch_url, content_type, now)
+            check_is_feed(parsed, content_type)
         except ParseError as exc:
             await self._store(self.repo.record_failure, feed.id, "parse error", str(exc), now,
                               self._next_refresh(feed, now, feed.error_count + 1))
@@ -408,6 +439,21 @@ class Service:
             body_forms=forms,
         )
         return FeedOutcome(feed.url, title if feed.name else (parsed.title or title), new=new, updated=updated)
+
+
+_FEED_MEDIA = ("xml", "rss", "atom", "rdf", "json")
+
+
+def check_is_feed(parsed: ParsedFeed, content_type: str | None) -> None:
+    """Raise ParseError for a body that is no feed although the parser got something out of it: no items, and
+    the parser had to recover from broken markup (a text file that mentions <rss>), reported "ok 0 new" before.
+    A well-formed feed with no items yet is still a feed."""
+    if parsed.articles or parsed.warning is None:
+        return
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media and not any(word in media for word in _FEED_MEDIA):
+        raise ParseError(f"not a feed: {media}")
+    raise ParseError(f"not a feed: no items could be read ({parsed.warning})"[:300])
 
 
 def _warm_up() -> None:
@@ -427,9 +473,10 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
 
 
 # ------------------------------------------------------- commands without a cache
-def import_opml(path: Path, config_path: Path | None) -> tuple[list[FeedConfig], list[str], Path]:
-    """Add an OPML file's feeds to a feeds.toml (None: the one the lookup finds). Returns (feeds added, lines
-    skipped, the file written). The cache follows the next time a Service opens it."""
+def import_opml(path: Path, config_path: Path | None) -> ImportResult:
+    """Add an OPML file's feeds to a feeds.toml (None: the one the app reads at start, see tui_news.config).
+    Returns what was added, already present and skipped, and the file written (`result.summary` says it in a
+    line). The cache follows the next time a Service opens it."""
     from tui_news import opml
 
     return opml.import_opml(path, config_path)

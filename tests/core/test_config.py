@@ -89,8 +89,9 @@ def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_
     user.parent.mkdir(parents=True)
     user.write_text("")
     assert find_config() == user
-    local = write(tmp_path, "")
-    assert find_config() == local
+    write(tmp_path, "")  # ./feeds.toml is read only when named: the user's list still wins
+    assert find_config() == user
+    assert find_config("feeds.toml") == Path("feeds.toml")
     monkeypatch.setenv("TUI_NEWS_CONFIG", "/elsewhere.toml")
     assert find_config() == Path("/elsewhere.toml")
     assert find_config("x.toml") == Path("x.toml")

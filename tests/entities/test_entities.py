@@ -105,8 +105,7 @@ def test_gold_set_floor(name: str) -> None:
         ("Luật Đất đai năm 2024 có hiệu lực.", [("RESOLUTION", "Luật Đất đai năm 2024")]),
         ("Luật sửa đổi, bổ sung một số điều của Luật Công đoàn.", [("RESOLUTION", "Luật Công đoàn")]),
         (
-            "Tiếp tục thực hiện Nghị quyết theo hướng mới; Đề án Trung ương 6; "
-            "Hội nghị Trung ương 6 khóa XIII.",
+            "Tiếp tục thực hiện Nghị quyết theo hướng mới; Đề án Trung ương 6; Hội nghị Trung ương 6 khóa XIII.",
             [],
         ),
         (
@@ -179,6 +178,15 @@ def test_gold_set_floor(name: str) -> None:
             "Các đồng chí: Chẩu Văn Lâm, Bí thư Tỉnh ủy; vụ án của Phan Văn Anh Vũ. Ra quyết định khởi tố.",
             [("PERSON", "Chẩu Văn Lâm"), ("PERSON", "Phan Văn Anh Vũ")],
         ),
+        # issue 13, round 2: an organisation between title and name; credits of initials, "Hình:", dated bylines
+        (
+            "Chủ tịch Vingroup Phạm Nhật Vượng phát biểu. (ảnh: P.L)\nẢnh: TTXVN\n– Hình: THI CA",
+            [("PERSON", "Phạm Nhật Vượng"), ("PERSON", "P.L"), ("PERSON", "THI CA")],
+        ),
+        (
+            "Tiểu Vy - 20/03/2025 11:00 (GMT+7)\n\nDoanh nghiệp tăng trưởng mạnh trong năm.\nA.SÁNG",
+            [("PERSON", "Tiểu Vy"), ("PERSON", "A.SÁNG")],
+        ),
     ],
 )
 def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
@@ -239,6 +247,30 @@ def test_vietnamese_rules(text: str, expected: list[tuple[str, str]]) -> None:
             [("PERSON", "NADLER"), ("RESOLUTION", "House Resolution\n491"), ("RESOLUTION", "H. Res. 489")],
         ),
         ("The Council adopted the resolution\n1. Calls upon all parties.", []),
+        # issue 13, round 2: title boundaries (role words, "<role> of <portfolio>"), suffixes, credits in capitals
+        (
+            "Secretary of Energy Chris Wright and Secretary of the Treasury Scott Bessent met Minister of "
+            "Agriculture and Rural Development Le Minh Hoan.",
+            [("PERSON", "Chris Wright"), ("PERSON", "Scott Bessent"), ("PERSON", "Le Minh Hoan")],
+        ),
+        (
+            "House Majority Whip Tom Emmer, Deputy Whip Jane Smith and Under-Secretary-General Tom Fletcher spoke.",
+            [("PERSON", "Tom Emmer"), ("PERSON", "Jane Smith"), ("PERSON", "Tom Fletcher")],
+        ),
+        (
+            "Microsoft President and Chief Legal Officer Brad Smith told Congress; Product Manager Brian Shih left.",
+            [("PERSON", "Brad Smith"), ("PERSON", "Brian Shih")],
+        ),
+        ("Was Pew’s question fair? It was not, and Pew said so.", []),
+        ("The Leader of the Opposition and the Director of the Centers for Disease Control spoke.", []),
+        (
+            "Founders John Bruno and Gerard Williams III raised $53M.",
+            [("PERSON", "John Bruno"), ("PERSON", "Gerard Williams III")],
+        ),
+        (
+            "Hubs are growing. BY ATE HOEKSTRA\nGraeme Sloane | Bloomberg | Getty Images\nChelsea Jia Feng/BI",
+            [("PERSON", "ATE HOEKSTRA"), ("PERSON", "Graeme Sloane"), ("PERSON", "Chelsea Jia Feng")],
+        ),
     ],
 )
 def test_english_rules(text: str, expected: list[tuple[str, str]]) -> None:
@@ -372,8 +404,20 @@ _PRECISION_SET: list[tuple[str, int, set[str]]] = [
     ("rsparser/DaringFireball.rss", 3, {"Jose Pagliery"}),
     ("rsparser/DaringFireball.rss", 6, {"Deepa Seetharaman", "Jack Nicas", "Brad Smith"}),
     ("rsparser/DaringFireball.rss", 13, {"Matt Apuzzo", "Katie Benner", "Timothy D. Cook"}),
-    ("rsparser/DaringFireball.rss", 17, {"David Ortiz", "Kevin Kernan", "Big Papi", "Derek Jeter", "Mariano Rivera",
-                                          "Jorge Posada", "Joe Torre", "Ortiz"}),
+    (
+        "rsparser/DaringFireball.rss",
+        17,
+        {
+            "David Ortiz",
+            "Kevin Kernan",
+            "Big Papi",
+            "Derek Jeter",
+            "Mariano Rivera",
+            "Jorge Posada",
+            "Joe Torre",
+            "Ortiz",
+        },
+    ),
     ("rsparser/DaringFireball.rss", 19, {"Mike Masnick"}),
     ("rsparser/DaringFireball.rss", 24, {"Serenity Caldwell", "Myke Hurley"}),
     ("rsparser/DaringFireball.rss", 25, {"Bill Gates", "Stephen Foley", "Tim Bradshaw", "Gates", "Sundar Pichai"}),
@@ -387,10 +431,25 @@ _PRECISION_SET: list[tuple[str, int, set[str]]] = [
     ("feedjira/TechCrunch.xml", 12, {"Megan Quinn", "Quinn", "Jim McKelvey", "Jack Dorsey"}),
     ("feedjira/TechCrunch.xml", 17, {"Dustin Moskovitz", "Moskovitz", "Justin Rosenstein", "Kenny Van Zant"}),
     ("rss-parser/guardian.rss", 23, {"Rasual Butler", "Butler", "Leah LaBelle"}),
-    ("rss-parser/guardian.rss", 24, {"David Rudovsky", "Malcolm Jenkins", "Chris Long", "Torrey Smith",
-                                      "Rodney McLeod", "Rudovsky", "Roger Goodell", "Colin Kaepernick"}),
-    ("rss-parser/guardian.rss", 26, {"LeBron James", "Kevin Durant", "Russell Westbrook", "Giannis Antetokuonmpo",
-                                      "Westbrook"}),
+    (
+        "rss-parser/guardian.rss",
+        24,
+        {
+            "David Rudovsky",
+            "Malcolm Jenkins",
+            "Chris Long",
+            "Torrey Smith",
+            "Rodney McLeod",
+            "Rudovsky",
+            "Roger Goodell",
+            "Colin Kaepernick",
+        },
+    ),
+    (
+        "rss-parser/guardian.rss",
+        26,
+        {"LeBron James", "Kevin Durant", "Russell Westbrook", "Giannis Antetokuonmpo", "Westbrook"},
+    ),
 ]
 
 
@@ -420,14 +479,15 @@ def _false_highlights() -> tuple[int, list[str]]:
 
 
 def test_english_precision_on_tech_business_and_sport_does_not_regress() -> None:
-    """Ratchet: 22 false highlights in 7,678 words (2.9 per 1,000) when issue 13's work stopped (40 before the
-    teams, place-head, headline and propagation rules; 57 before any change). Lower the bound as rules improve."""
+    """Ratchet: 19 false highlights in 7,678 words (2.5 per 1,000) after issue 13's second round (22 after the
+    first round's teams, place-head, headline and propagation rules; 40 before them; 57 before any change). Lower
+    the bound as rules improve."""
     words, false = _false_highlights()
     assert words > 5000
-    assert len(false) <= 22, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)
+    assert len(false) <= 19, f"{len(false)} false highlights in {words} words:\n" + "\n".join(false)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 target not reached: 2.9 false highlights per 1,000 words, goal 1")
+@pytest.mark.xfail(strict=True, reason="issue 13 target not reached: 2.5 false highlights per 1,000 words, goal 1")
 def test_english_precision_on_tech_business_and_sport() -> None:
     """Issue 13's guard: at most one false highlight per 1,000 words on 20 non-news English articles."""
     words, false = _false_highlights()

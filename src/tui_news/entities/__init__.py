@@ -45,7 +45,7 @@ __all__ = [
 fold_key = fold
 """Case- and diacritic-free form of a key for an index column ("Trương Thị Mai" -> "truong thi mai")."""
 
-ENTITIES_VERSION = 11
+ENTITIES_VERSION = 13
 """Bumped whenever `extract` would give different output, or the rendered text its offsets point into changes
 (10: nesting deeper than eight levels no longer indents; 11: issue 13 rules and per-paragraph language); the cache
 recomputes stored spans on a change."""

@@ -31,7 +31,7 @@ _CREDIT_RE = re.compile(
 )
 # "Nhan Sáng/TTXVN", "John Smith - Reuters": a name, then an outlet tagged after-name in agencies.txt.
 _AGENCY_TAIL_RE = re.compile(
-    rf"(?<![\w\-])(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–][ ]?)[ ]?"
+    rf"(?<![\w\-])(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?(?:/|[-–|][ ]?)[ ]?(?:[^\W\d_]+[ ]?\|[ ]?)?"
     rf"{lexicon.alternation(lexicon.tagged('agencies.txt')['after-name'])}\b"
 )
 _LINE_RE = re.compile(r"(?m)^[ ]*(?P<line>[^\n]{3,60}?)[ ]*$")
@@ -48,6 +48,15 @@ _SAID_RE = re.compile(
     rf"[ ]?(?:,[ ]who\b|[ ]{lexicon.alternation(lexicon.phrases('said_en.txt'))}\b|’s|'s)"
 )
 _ORG_TAIL_EN = lexicon.phrases("org_tail_en.txt")
+_ROLE_TAILS_EN = lexicon.words("role_tails_en.txt")
+# "Gerard Williams III", "Teodoro Locsin Jr.": a generational suffix belongs to the name.
+_SUFFIX_EN_RE = re.compile(r"[ ,]{1,2}(?:II|III|IV|Jr\.?|Sr\.?)(?![\w])")
+# An end-of-article byline of initials and a name ("A.SÁNG", "T.Nga", "M. A. Smith") on a line of its own.
+_INITIALS_LINE_RE = re.compile(rf"(?m)^[ ]*(?P<name>(?:{_U}\.[ ]?){{1,2}}{_TOKEN}(?:[ ]{_TOKEN})?)[ ]*$")
+# A byline followed by the date of publication ("Tiểu Vy - 20/03/2025 11:00 (GMT+7)").
+_DATED_BYLINE_RE = re.compile(
+    rf"(?m)^[ ]*(?P<name>{_TOKEN}(?:[ ]{_TOKEN}){{1,3}})[ ]?[-–|][ ]?\d{{1,2}}/\d{{1,2}}/\d{{4}}\b[^\n]{{0,30}}$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +230,18 @@ class _Finder:
                 return True
         return False
 
+    def _role_of_before(self, pos: int) -> bool:
+        """English: "Secretary of Energy Chris Wright", "Secretary of the Treasury Scott Bessent", "Minister of
+        Agriculture and Rural Development Le Minh Hoan": a role word, "of", then the portfolio."""
+        words = self._words_before(pos, 8, _TITLE_BREAK_RE)
+        for k in range(len(words) - 1, 0, -1):
+            w = words[k]
+            if w == "of" and words[k - 1] in _ROLE_TAILS_EN:
+                return True
+            if not (w[:1].isupper() or w in ("the", "and", "&")):
+                return False
+        return False
+
     def _title_in_clause(self, pos: int) -> bool:
         """A title a few words back in the clause ("Thủ tướng ... nước Cộng hòa ... Lào Phankham V.")."""
         words = self._words_before(pos, 10, _TITLE_BREAK_RE)
@@ -310,7 +331,7 @@ class _Finder:
         for m in _BAC_HO_RE.finditer(text):
             self.spans.append((m.start(), m.end()))
         if self.lang == "en":
-            self.lower_words = frozenset(re.findall(r"(?<![\w.])[a-z]+(?![\w])", text))
+            self.lower_words = frozenset(re.findall(r"(?<![\w.])[a-z]+(?:['’][a-z]+)?(?![\w])", text))
         for run in _RUN_RE.finditer(text):
             toks = self._tokens(run.start(), run.end())
             if toks:
@@ -383,6 +404,12 @@ class _Finder:
         if not toks:
             return
         state = _RunState(titled=self._title_before(toks[0].start))
+        if self.lang == "en" and not state.titled and self._role_of_before(toks[0].start):
+            names = self.lex.given_en | self.lex.surnames
+            k = next((m for m, t in enumerate(toks) if t.word in names and m + 1 < len(toks)), -1)
+            if k >= 0:
+                state.titled = True
+                toks = toks[k:]  # the portfolio ("Energy", "the Treasury", "Rural Development") is part of the title
         if len(toks) == 1 and not state.titled and not (self.lang == "vi" and toks[0].word in ("Ban", "Bác")):
             return  # one capitalised word on its own is a name only after a title
         i = 0
@@ -408,6 +435,14 @@ class _Finder:
             return self._take_glued_initials(toks) if toks else toks
         if self._names_a_thing_en(toks[0].start):
             return []
+        while (
+            len(toks) > 1
+            and self._sentence_initial(toks[0].start)
+            and toks[0].word.lower() in self.lower_words
+            and toks[0].word not in self.lex.given_en
+            and toks[0].word not in self.lex.surnames
+        ):
+            toks = toks[1:]  # "Although Womply", "Was Pew’s poll", "Don’t Know": a common word opens the sentence
         return toks
 
     def _after_address_abbr(self, toks: list[_Tok]) -> list[_Tok]:
@@ -522,6 +557,9 @@ class _Finder:
         """Read the longest possible name from token i (`_extend`) and take it when the rules of the language
         accept it and it is not part of the name of a street, school or award; returns the next index."""
         j = self._extend(toks, i)
+        cut = self._after_role(toks, i, j, state)
+        if cut != i:
+            i, j = cut, self._extend(toks, cut)
         if (
             self.lang == "en"
             and not state.titled
@@ -549,6 +587,12 @@ class _Finder:
         end = toks[j - 1].end
         if toks[j - 1].dot and len(toks[j - 1].word) == 1:
             end += 1
+        if self.lang == "en" and j - i >= 2:
+            suffix = _SUFFIX_EN_RE.match(self.text, end)
+            if suffix is not None and not suffix.group().startswith(","):
+                end = suffix.end()
+                if j < len(toks) and toks[j].start < end:
+                    j += 1
         if (
             self.lang == "en"
             and not state_titled
@@ -563,6 +607,25 @@ class _Finder:
                 end = toks[j - 1].start + len(head)  # "Phạm Anh Tuấn-Phó Bí thư": the title is glued by a hyphen
         self.spans.append((toks[i].start, end))
         return j
+
+    def _after_role(self, toks: list[_Tok], i: int, j: int, state: _RunState) -> int:
+        """Where the name in tokens i..j-1 really starts. English: after the last role word inside the run ("Chief
+        Legal Officer Brad Smith", "Product Manager Brian Shih", "Deputy Whip Jane Doe"), the name is titled.
+        Vietnamese, after a title: an organisation written before the name ("Chủ tịch Vingroup Phạm Nhật Vượng")
+        stays out when a surname starts a name of at least two words further on."""
+        if self.lang == "en":
+            k = max((m for m in range(i, j - 1) if toks[m].word in _ROLE_TAILS_EN), default=-1)
+            if k < 0:
+                return i
+            state.titled = True
+            return k + 1
+        if not state.titled or toks[i].word in self.lex.surnames or j - i < 3:
+            return i
+        if not toks[i].word.isascii():
+            return i
+        if toks[i + 1].word in self.lex.surnames:
+            return i + 1
+        return i
 
     def _accept_vi(self, toks: list[_Tok], i: int, j: int, state: _RunState, was_after_place: bool) -> bool:
         """Vietnamese: tokens i..j-1 are a name when they start with a surname, follow a title (here or a few words
@@ -749,12 +812,14 @@ class _Finder:
         nonname = self.lex.nonname
         places = self.lex.places
 
-        def good(name: str) -> bool:
+        def good(name: str, credit: bool = False) -> bool:
             words = name.split()
+            if len(words) == 1 and re.fullmatch(rf"(?:{_U}\.)+{_U}\.?", name):
+                return name not in agencies  # initials ("Ảnh: H.C", "(ảnh: P.L)")
             if (
                 2 <= len(words) <= 4
                 and all(w.isupper() and len(w) > 1 for w in words)
-                and words[0][0] + words[0][1:].lower() in self.lex.surnames
+                and (credit or words[0][0] + words[0][1:].lower() in self.lex.surnames)
             ):
                 words = [w[0] + w[1:].lower() for w in words]  # "Ảnh: PHAN ANH"
                 name = " ".join(words)
@@ -777,12 +842,24 @@ class _Finder:
                     if name_m is None:
                         break
                 name = name_m.group("n")
-                if good(name) and (len(name.split()) >= 2 or m.group().startswith(("Ảnh", "Photo"))):
+                if good(name, True) and (
+                    len(name.split()) >= 2 or m.group().lstrip("(").startswith(("Ảnh", "ảnh", "Photo", "Hình"))
+                ):
                     start = body_start + part.start() + name_m.start("n")
                     self.spans.append((start, start + len(name)))
         for m in _AGENCY_TAIL_RE.finditer(text):
             name = m.group("name")
             if good(name):
+                self.spans.append((m.start("name"), m.end("name")))
+        tail = max(0, len(text) - 400)
+        for m in _INITIALS_LINE_RE.finditer(text, tail):
+            name = m.group("name")
+            last = name.replace(".", ". ").split()[-1]
+            if last not in nonname and last not in places and last.title() not in places and name not in agencies:
+                self.spans.append((m.start("name"), m.end("name")))
+        for m in _DATED_BYLINE_RE.finditer(text):
+            name = m.group("name")
+            if good(name) and not any(w in nonname for w in name.split()) and self._phrase_free(name):
                 self.spans.append((m.start("name"), m.end("name")))
         for m in _LINE_RE.finditer(text):
             line = m.group("line")
@@ -794,7 +871,6 @@ class _Finder:
                 start = m.start("line")
                 self.spans.append((start, start + len(name)))
         # signatures in capitals ("NGUYỄN HOÀNG", "HỒNG HẠNH") on a line of their own near the end
-        tail = max(0, len(text) - 400)
         for m in _CAPS_LINE_RE.finditer(text):
             words = m.group("name").split()
             titled = [w[0] + w[1:].lower() for w in words]

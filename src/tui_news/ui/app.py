@@ -98,14 +98,13 @@ class NewsApp(App[int]):
     @work(thread=True, group="opml", exit_on_error=False)
     def import_opml(self, path: Path) -> None:
         try:
-            added, skipped = self.service.import_opml(path)
+            result = self.service.import_opml(path)
         except TuiNewsError as exc:
             self.call_from_thread(self.notify, str(exc), title="OPML import failed", severity="error",
                                   markup=False)
             return
-        note = f"{len(added)} feeds added" + (f", {len(skipped)} skipped" if skipped else "")
-        self.call_from_thread(self.notify, note, title="OPML import", markup=False)
-        if added:
+        self.call_from_thread(self.notify, result.summary, title="OPML import", markup=False)
+        if result.added:
             self.call_from_thread(self.main_screen.after_import)
 
 
