@@ -33,6 +33,8 @@ class Terminal:
                               timeout=30).stdout
 
     def start(self, command: list[str], cwd: Path) -> None:
+        # COLUMNS/LINES from the test runner would override the window's 160x45 (the app ran at 80x24): drop them.
+        command = ["env", "-u", "COLUMNS", "-u", "LINES", *command]
         self.tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "45", "-c", str(cwd), shlex.join(command))
         self.tmux("set-option", "-t", "t", "remain-on-exit", "on")
 
