@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import feedparser.encodings
 
 from tui_news.dates import from_struct, odd_date
 from tui_news.drafts import EntryDraft, FeedDraft
@@ -36,6 +37,13 @@ from tui_news.fastparse import read_fast
 from tui_news.jsonfeed import looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
 from tui_news.text import MAX_HTML, MAX_TITLE, clean_line, clean_text
+
+# feedparser guesses a body's encoding with chardet whenever chardet is importable, and readability-lxml (for
+# whole articles) brings chardet along. Its pure-Python detector took 21 s of CPU on 256 KB of binary data (the
+# hostile corpus's deflate bomb read as a file), and a guess is not what a feed declares. Reading stays as it was
+# before chardet was installed: HTTP charset, XML declaration, BOM, then utf-8, windows-1252, iso-8859-2.
+# (A module global that `feedparser.encodings.convert_to_utf8` reads at call time; tested in test_parse_unit.)
+feedparser.encodings.lazy_chardet_encoding = None
 
 MAX_ENTRIES = 2_000
 MAX_URL = 2_000

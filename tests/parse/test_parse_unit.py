@@ -6,6 +6,7 @@ import pickle
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -496,3 +497,28 @@ def test_no_module_reaches_into_another_modules_private_names() -> None:
             if isinstance(node, ast.Attribute) and node.attr.startswith("_parse_date") and path.name != "dates.py":
                 offenders.append(f"{path.name}: feedparser private {node.attr}")
     assert offenders == []
+
+
+
+def test_feedparser_never_guesses_the_encoding_with_chardet() -> None:
+    """chardet (brought by readability-lxml) is installed, but feedparser must not run its pure-Python detector:
+    21-46 s of CPU for the 256 KB of the hostile corpus's deflate bomb read as a file. The switch itself, and
+    (with the corpus) that the bomb's bytes never reach the detector."""
+    import feedparser.encodings
+
+    import tui_news.parse  # noqa: F401  (the module that switches the guess off)
+
+    assert feedparser.encodings.lazy_chardet_encoding is None
+    chardet = getattr(feedparser.encodings, "chardet", None)
+    bomb = Path(__file__).resolve().parents[2].parent / "shared/corpus/hostile/compression/deflate-bomb-256MiB.xml.zz"
+    if chardet is None or not bomb.is_file():
+        return
+    calls: list[int] = []
+    original = chardet.detect
+    chardet.detect = lambda data: calls.append(len(data)) or original(data)
+    try:
+        with pytest.raises(ParseError):
+            parse_feed(bomb.read_bytes(), url=bomb.as_uri())
+    finally:
+        chardet.detect = original
+    assert calls == []
