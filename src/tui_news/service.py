@@ -462,7 +462,7 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
     from tui_news import parse  # workers have it preloaded; the UI process imports it at its first refresh
 
     parsed = parse.parse_feed(body, url=url, content_type=content_type, now=now)
-    forms = tuple(body_forms(a.content_html if a.content_html is not None else a.summary_html)
+    forms = tuple(parse.stored_body_forms(a.content_html if a.content_html is not None else a.summary_html)
                   for a in parsed.articles)
     return parsed, forms
 
