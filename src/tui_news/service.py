@@ -44,7 +44,7 @@ from tui_news.models import (
 )
 from tui_news.procs import process_pool
 from tui_news.store.repo import Repository
-from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
+from tui_news.text import Document, clean_line, clean_text, render_html, rendered_text
 
 if TYPE_CHECKING:
     from tui_news.opml import ImportResult

@@ -612,8 +612,8 @@ def test_plain_links_are_stored_as_the_general_path_stores_them(corpus: object) 
 def test_stored_body_forms_are_the_stores_body_forms(corpus: object) -> None:
     """The parse job hands the writer the search index's text of each body: it must be exactly what the store
     would compute itself (`text.body_forms`), or unindexing would not find what was indexed."""
-    from tui_news.parse import stored_body_forms
     from tui_news import text
+    from tui_news.parse import stored_body_forms
     from tui_news.text import clean_text
 
     texts = [clean_text(t) for t in _made_strings(20_000)] + _corpus_texts(corpus)
@@ -623,8 +623,8 @@ def test_stored_body_forms_are_the_stores_body_forms(corpus: object) -> None:
 def test_folding_a_character_at_a_time_is_folding_the_whole() -> None:
     """The codec `parse._folded` uses folds each character alone: every pair of its characters (and ASCII)
     folds as the two folded one by one, so any text made of them does."""
-    from tui_news.parse import _folded
     from tui_news import text
+    from tui_news.parse import _folded
 
     mapped = [chr(i) for i in range(0x80, 0x10000) if not 0xD800 <= i <= 0xDFFF and _encodes(chr(i))]
     assert len(mapped) == 128
