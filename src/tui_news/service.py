@@ -44,7 +44,7 @@ from tui_news.models import (
 )
 from tui_news.procs import process_pool
 from tui_news.store.repo import Repository
-from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
+from tui_news.text import Document, clean_line, clean_text, render_html, rendered_text
 
 if TYPE_CHECKING:
     from tui_news.opml import ImportResult
@@ -462,7 +462,7 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
     from tui_news import parse  # workers have it preloaded; the UI process imports it at its first refresh
 
     parsed = parse.parse_feed(body, url=url, content_type=content_type, now=now)
-    forms = tuple(body_forms(a.content_html if a.content_html is not None else a.summary_html)
+    forms = tuple(parse.stored_body_forms(a.content_html if a.content_html is not None else a.summary_html)
                   for a in parsed.articles)
     return parsed, forms
 
