@@ -173,7 +173,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         service.close()
     if args.json:
-        print(json.dumps({"ok": True, "feeds": report.feeds, "new": report.new, "updated": report.updated,
+        print(json.dumps({"ok": True, "feeds": report.feeds, "received": report.received, "new": report.new,
+                          "updated": report.updated,
                           "flags_from_server": report.flags_from_server, "pushed": report.pushed,
                           "queued": report.queued, "server_unread": report.server_unread}, ensure_ascii=False))
     else:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from .ttrss_server import PASSWORD, USER, TtrssServer
 from tui_news.config import load_config
 from tui_news.errors import SyncError
 from tui_news.models import ArticleFilter
 from tui_news.service import Service
+
+from .ttrss_server import PASSWORD, USER, TtrssServer
 
 ENV = "TUI_NEWS_TEST_SYNC_PASSWORD"
 
@@ -71,9 +72,9 @@ async def test_first_and_incremental_pull(config_path: Path, ttrss: TtrssServer)
         # Incremental: only what is new since the last pull comes, nothing is duplicated.
         ttrss.add_articles(news, [("Third", "<p>three</p>")], start=10)
         report = await service.sync()
-        assert report.new == 1 and len(by_title(service)) == 4
+        assert (report.received, report.new) == (1, 1) and len(by_title(service)) == 4
         report = await service.sync()
-        assert report.new == 0 and report.updated == 0
+        assert (report.received, report.new, report.updated) == (0, 0, 0)
     finally:
         service.close()
 

@@ -91,9 +91,10 @@ class TtrssServer:
         shutil.chown(root / "pg", "postgres")
         shutil.chown(root / "sock", "postgres")
         as_pg = ["runuser", "-u", "postgres", "--"]
-        subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(root / "pg"), "-A", "trust", "-U", "postgres",
-                        "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
-        subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(root / "pg"), "-w", "-l", str(root / "sock" / "pg.log"),
+        subprocess.run([*as_pg, str(PG_BIN / "initdb"), "-D", str(root / "pg"), "-A", "trust",
+                        "-U", "postgres", "-E", "UTF8", "--no-sync"], check=True, capture_output=True)
+        subprocess.run([*as_pg, str(PG_BIN / "pg_ctl"), "-D", str(root / "pg"), "-w",
+                        "-l", str(root / "sock" / "pg.log"),
                         "-o", f"-p {self.pg_port} -k {root / 'sock'} -c listen_addresses='' -c fsync=off",
                         "start"], check=True, capture_output=True)
         self.psql("CREATE DATABASE ttrss", db="postgres")
@@ -174,7 +175,8 @@ class TtrssServer:
     def add_articles(self, feed_id: int, items: list[tuple[str, str]], *, start: int = 0) -> list[int]:
         """(title, content HTML) each, stored as tt-rss stores them; returns the entry ids."""
         rows = ",".join(
-            f"($t${title}$t$, $t${feed_id}-{start + i}-{time.time_ns()}$t$, 'https://example.org/{feed_id}/{start + i}',"
+            f"($t${title}$t$, $t${feed_id}-{start + i}-{time.time_ns()}$t$, "
+            f"'https://example.org/{feed_id}/{start + i}',"
             f" now() - interval '{len(items) - i} minutes', $t${content}$t$, md5($t${content}$t$), now(), now())"
             for i, (title, content) in enumerate(items))
         ids = [int(x) for x in self.psql(

@@ -90,14 +90,14 @@ class SyncEngine:
         try:
             pushed = await self.push()
             feed_ids, feed_titles = await self.pull_feeds()
-            new, updated = await self.pull_articles(feed_ids, feed_titles)
+            received, new, updated = await self.pull_articles(feed_ids, feed_titles)
             flags = await self.pull_flags()
             unread = await self.client.unread_total()
         finally:
             await self.client.logout()
         queued = await self.store(self.sync_repo.queue_length, self.source)
-        return SyncReport(feeds=len(feed_ids), new=new, updated=updated, flags_from_server=flags, pushed=pushed,
-                          queued=queued, server_unread=unread)
+        return SyncReport(feeds=len(feed_ids), received=received, new=new, updated=updated,
+                          flags_from_server=flags, pushed=pushed, queued=queued, server_unread=unread)
 
     async def push(self) -> int:
         pending = await self.store(self.sync_repo.pending, self.source)
@@ -123,13 +123,14 @@ class SyncEngine:
         ids = await self.store(self.sync_repo.upsert_feeds, self.source, remote)
         return ids, {f.remote_id: f.title for f in remote}
 
-    async def pull_articles(self, feed_ids: dict[int, int], titles: dict[int, str]) -> tuple[int, int]:
+    async def pull_articles(self, feed_ids: dict[int, int], titles: dict[int, str]) -> tuple[int, int, int]:
         state = await self.store(self.sync_repo.state, self.source)
         since = state.since_id
         newest = since
-        new = updated = skip = 0
+        new = updated = skip = received = 0
         while True:
             page = await self.client.headlines(since_id=since, skip=skip, limit=PAGE)
+            received += len(page)
             by_feed: dict[int, list[Headline]] = defaultdict(list)
             for h in page:
                 if h.feed_id in feed_ids:
@@ -150,7 +151,7 @@ class SyncEngine:
             skip += len(page)
         if newest > since:  # only once every page is stored: a crash mid-pull pulls the same pages again
             await self.store(self.sync_repo.save_since, self.source, newest)
-        return new, updated
+        return received, new, updated
 
     async def pull_flags(self) -> int:
         unread = await self.client.ids(view_mode="unread", feed_id=-4)

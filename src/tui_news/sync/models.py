@@ -37,6 +37,8 @@ class SyncReport:
     """What one `Service.sync` did (`tui-news sync --json` prints it)."""
 
     feeds: int = 0
+    received: int = 0
+    """Articles the server sent (since the last pull: since_id)."""
     new: int = 0
     updated: int = 0
     flags_from_server: int = 0
