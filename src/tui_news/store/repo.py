@@ -77,6 +77,8 @@ def _conditions(conditions: Sequence[Condition]) -> tuple[list[str], list[object
     return where, params
 
 
+_NOT_SYNCED = "id NOT IN (SELECT feed_id FROM sync_feeds)"
+"""SQL: a feed of feeds.toml, not one mirrored from a sync server (tui_news.sync owns those)."""
 _UNREAD_SQL = "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
 _FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error,
     f.error_count, f.last_refresh, f.next_refresh"""
@@ -130,13 +132,14 @@ class Repository:
                   for position, f in enumerate(feeds)}
         conn = self.db.connect()
         with wrap_errors(self.db.path):
-            rows = conn.execute("SELECT url, name, tags, enabled, in_config, position FROM feeds").fetchall()
+            rows = conn.execute("SELECT url, name, tags, enabled, in_config, position FROM feeds "
+                                f"WHERE {_NOT_SYNCED}").fetchall()
         current = {tuple(r) for r in rows if r["in_config"] or r["url"] in {f.url for f in feeds}}
         if current == wanted:
             return
         self.check_not_damaged()  # config changes are rare: make sure we are not writing into damage
         with self.db.transaction() as conn:
-            conn.execute("UPDATE feeds SET in_config = 0")
+            conn.execute(f"UPDATE feeds SET in_config = 0 WHERE {_NOT_SYNCED}")  # a sync server's feeds stay
             for position, feed in enumerate(feeds):
                 conn.execute(
                     """INSERT INTO feeds (url, name, tags, enabled, in_config, position)
