@@ -154,6 +154,11 @@ class Service:
                  ) -> list[ArticleSummary]:
         return self.repo.articles(flt, offset=offset, limit=limit)
 
+    def next_unread(self, flt: ArticleFilter, after: int | None, *, backwards: bool = False
+                    ) -> tuple[int, int] | None:
+        """(position, id) of the next unread article of `flt` after article `after` (see `Repository`)."""
+        return self.repo.next_unread(flt, after, backwards=backwards)
+
     def article(self, article_id: int) -> Article | None:
         return self.repo.article(article_id)
 

@@ -349,6 +349,36 @@ class Repository:
             ).fetchall()
         return [_summary(r) for r in rows]
 
+    def next_unread(self, flt: ArticleFilter, after: int | None, *, backwards: bool = False
+                    ) -> tuple[int, int] | None:
+        """The first unread article of `flt` after article `after` in list order (newest first), or the last one
+        before it when `backwards`, as (its position in the list, its id); None when there is none.
+        `after=None` starts from the top of the list (backwards: from the bottom).
+
+        One statement: it walks the date index from the anchor and stops at the first unread row, then counts
+        the rows above it (CROSS JOIN keeps articles the outer loop, so the index order serves the LIMIT)."""
+        where, params = self._where(flt)
+        cmp, order = (">", "ASC") if backwards else ("<", "DESC")
+        source, anchor, anchor_params = "articles a", "", []
+        if after is not None:
+            source = "(SELECT published AS p, id AS i FROM articles WHERE id = ?) anchor CROSS JOIN articles a"
+            anchor = f"AND a.published {cmp}= anchor.p AND (a.published {cmp} anchor.p OR a.id {cmp} anchor.i)"
+            anchor_params = [after]
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(
+                f"""WITH target AS (
+                        SELECT a.id, a.published FROM {source} CROSS JOIN feeds f
+                        WHERE f.id = a.feed_id AND {where} AND a.read = 0 {anchor}
+                        ORDER BY a.published {order}, a.id {order} LIMIT 1)
+                    SELECT (SELECT count(*) FROM articles a CROSS JOIN feeds f
+                            WHERE f.id = a.feed_id AND {where} AND a.published >= target.published
+                              AND (a.published > target.published OR a.id > target.id)), target.id
+                    FROM target""",
+                [*anchor_params, *params, *params],
+            ).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
     def article_summaries(self, ids: Sequence[int]) -> list[ArticleSummary]:
         """Summaries for these ids, in the order given (missing ids are skipped)."""
         if not ids:
