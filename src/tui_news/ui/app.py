@@ -15,10 +15,11 @@ from tui_news.service import Service
 from tui_news.ui.commands import NewsCommands
 from tui_news.ui.screens.confirm import PromptScreen
 from tui_news.ui.screens.help import HelpScreen, binding_rows
-from tui_news.ui.screens.main import MainScreen, SearchInput
+from tui_news.ui.screens.main import MainScreen
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
+from tui_news.ui.widgets.search_box import SearchInput
 
 
 class NewsApp(App[int]):

@@ -24,24 +24,31 @@ class NewsCommands(Provider):
     app: NewsApp  # type: ignore[assignment]  # Provider types it App[object]; ours is always a NewsApp
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        """The palette's commands; screen actions that do not apply now (see `MainScreen.check_action`) are left
+        out, and the others run through `run_action`, which checks again."""
         app = self.app
         screen = app.main_screen
-        out: list[tuple[str, str, Callable[[], object]]] = [
-            ("Refresh all feeds", "Fetch every enabled feed now", screen.action_refresh_all),
-            ("Refresh current feed", "Fetch the feed (or tag) under the cursor", screen.action_refresh),
-            ("Search articles", "Open the search box", screen.action_search),
-            ("Mark feed read", "Mark every article of the current list as read",
-             screen.action_mark_feed_read),
+        out: list[tuple[str, str, Callable[[], object]]] = []
+        for name, help_text, action in (
+            ("Refresh all feeds", "Fetch every enabled feed now", "refresh_all"),
+            ("Refresh current feed", "Fetch the feed (or tag) under the cursor", "refresh"),
+            ("Search articles", "Open the search box", "search"),
+            ("Mark feed read", "Mark every article of the current list as read", "mark_feed_read"),
+        ):
+            if screen.check_action(action, ()):
+                out.append((name, help_text, partial(screen.run_action, action)))
+        out += [
             ("Change theme", "Choose one of Textual's themes", app.action_change_theme),
             ("Show keys", "Every binding and its id", app.action_help),
+            ("Import OPML…", "Add the feeds of an OPML file", app.action_import_opml),
         ]
-        out.append(("Import OPML…", "Add the feeds of an OPML file", app.action_import_opml))
         for node in (ALL, UNREAD, STARRED):
             out.append((f"Go to {node.title}", "Show this list", partial(screen.go_to, node)))
-        for tag in sorted({t for f in screen.feed_tree.feeds.values() for t in f.tags}):
+        feeds = list(screen.feeds.values())
+        for tag in sorted({t for f in feeds for t in f.tags}):
             out.append((f"Go to tag: {tag}", "Show the feeds with this tag",
                         partial(screen.go_to, FeedNode("tag", tag=tag, title=tag))))
-        for feed in screen.feed_tree.feeds.values():
+        for feed in feeds:
             data = FeedNode("feed", feed_id=feed.id, title=feed.display_title)
             help_text = f"Error: {feed.last_error}" if feed.last_error else feed.fetch_url
             out.append((f"Go to feed: {feed.display_title}", help_text, partial(screen.go_to, data)))

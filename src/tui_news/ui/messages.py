@@ -50,7 +50,19 @@ class ArticleLoaded(Message):
     """An article with its rendered body and entities, ready for the article pane."""
 
     view: ArticleDetail
-    elapsed: float = 0.0
+
+
+@dataclass
+class FlagsWritten(Message):
+    """Read or starred flags were written: the counts changed."""
+
+
+@dataclass
+class MarkedRead(Message):
+    """Every article of a list was marked read."""
+
+    count: int
+    title: str
 
 
 @dataclass
@@ -63,7 +75,7 @@ class SearchResults(Message):
 
 @dataclass
 class JumpTo(Message):
-    """Move the list cursor to this row (found by a worker, e.g. the next unread article) and open it."""
+    """Open this article and move the list cursor to it (found by a worker: the next unread article)."""
 
     generation: int
     index: int

@@ -26,28 +26,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_news.models import ArticleFilter, ArticleSummary, SearchHit
+from tui_news.ui.format import relative_date
 
 PAGE_SIZE = 200
 MAX_PAGES = 8
+"""Pages kept in memory: 1,600 summaries at most, whatever the list's length."""
 PREFETCH = 60
 """Rows of look-ahead: the neighbouring page is read before the cursor or the viewport reaches it."""
-"""Pages kept in memory: 1,600 summaries at most, whatever the list's length."""
-
-
-def relative_date(moment: datetime, now: datetime) -> str:
-    """'5m', '3h', '2d', 'Mar 25', '2022-03-25': short, and stable for a fixed clock."""
-    delta = (now - moment).total_seconds()
-    if delta < 0:
-        return moment.astimezone(UTC).strftime("%b %d")
-    if delta < 3600:
-        return f"{max(1, int(delta // 60))}m"
-    if delta < 86400:
-        return f"{int(delta // 3600)}h"
-    if delta < 7 * 86400:
-        return f"{int(delta // 86400)}d"
-    if moment.year == now.year:
-        return moment.strftime("%b %d")
-    return moment.strftime("%Y-%m-%d")
 
 
 def fit(text: str, width: int) -> str:
@@ -208,6 +193,22 @@ class ArticleList(ScrollView, can_focus=True):
         for page, rows in self.pages.items():
             out.extend((page * PAGE_SIZE + i, row) for i, row in enumerate(rows))
         return sorted(out, key=lambda pair: pair[0])
+
+    def index_of(self, article_id: int, hint: int) -> int:
+        """Where `article_id` is among the loaded rows, nearest to `hint`; `hint` itself when it is not loaded
+        (a list read before some rows changed may have them a few places off the cache's count)."""
+        found = [index for index, row in self.loaded_rows() if row.id == article_id]
+        return min(found, key=lambda index: abs(index - hint)) if found else hint
+
+    def next_unread_hit(self, step: int) -> int | None:
+        """Search mode: the index of the next (step 1) or previous (step -1) unread hit from the cursor."""
+        hits = self.hits or []
+        order = range(self.cursor + 1, len(hits)) if step > 0 else range(self.cursor - 1, -1, -1)
+        return next((i for i in order if not hits[i].article.read), None)
+
+    def flag(self, article_id: int, name: str) -> bool | None:
+        """The read or starred flag of a loaded row, or None when the row is not loaded."""
+        return next((getattr(row, name) for _i, row in self.loaded_rows() if row.id == article_id), None)
 
     @property
     def current(self) -> ArticleSummary | None:

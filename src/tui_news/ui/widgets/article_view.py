@@ -7,7 +7,9 @@ is rebuilt when the theme changes. Nothing here does I/O and no feed text is eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from rich.style import Style
 from rich.text import Text
@@ -15,10 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui_news.service import ArticleDetail as ArticleData
+from tui_news.ui.format import article_when, local_time
+
+PLACEHOLDER = "Choose an article (enter) to read it here."
 
 DOC_STYLES = {
     "heading": "article-view--heading",
@@ -45,7 +51,7 @@ def build_text(data: ArticleData, style: StyleLookup, *, when: str = "") -> Text
     meta = [article.feed_title]
     if article.author:
         meta.append(article.author)
-    meta.append(when or article.published.strftime("%Y-%m-%d %H:%M UTC"))
+    meta.append(when or local_time(article.published))
     text.append(" · ".join(meta), style("article-view--meta"))
     if article.link:
         text.append("\n")
@@ -99,26 +105,28 @@ class ArticleView(VerticalScroll, can_focus=True):
         *ENTITY_STYLES.values(),
     }
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
+    data: reactive[ArticleData | None] = reactive(None, always_update=True, init=False)
+    """The article shown (set by the screen); None: the placeholder line."""
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.data: ArticleData | None = None
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.when = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("Choose an article (enter) to read it here."), id="article-body")
+        yield Static(Text(PLACEHOLDER), id="article-body")
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self._rebuild))
 
-    def show(self, data: ArticleData, when: str = "") -> None:
-        self.data = data
-        self.when = when
+    def watch_data(self, data: ArticleData | None) -> None:
+        if data is None:
+            self.query_one("#article-body", Static).update(Text(PLACEHOLDER))
+            return
+        self.when = article_when(data.article.published, self.clock())
         self._rebuild()
         self.scroll_home(animate=False, immediate=True)
-
-    def clear_article(self, message: str = "") -> None:
-        self.data = None
-        self.query_one("#article-body", Static).update(Text(message))
 
     def _rebuild(self) -> None:
         if self.data is None:
@@ -180,11 +188,16 @@ class EntityList(OptionList):
         def control(self) -> EntityList:
             return self.entity_list
 
+    data: reactive[ArticleData | None] = reactive(None, always_update=True, init=False)
+    """The article whose entities are listed (set by the screen)."""
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id, classes=classes)
         self.items: list[EntityItem] = []
 
-    def show(self, data: ArticleData | None) -> None:
+    def watch_data(self, data: ArticleData | None) -> None:
+        if data is None and not self.items:
+            return  # nothing opened yet: no title either
         self.items = entity_items(data) if data else []
         self.clear_options()
         options = []

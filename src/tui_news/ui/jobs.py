@@ -1,0 +1,125 @@
+"""The reader's conversations with the `Service`: one function each, run in worker threads by `MainScreen`.
+
+Each takes the service and plain values and returns the message the screen should get (or None). None of them
+touches a widget, and nothing here runs on the event loop except `refresh`, whose SQLite work the service keeps
+on its own writer thread.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from tui_news.errors import SearchQueryError, TuiNewsError
+from tui_news.models import ArticleFilter, FeedOutcome
+from tui_news.ui.messages import (
+    ArticleLoaded,
+    FeedsLoaded,
+    FlagsWritten,
+    JumpTo,
+    ListLoaded,
+    MarkedRead,
+    PageLoaded,
+    RefreshDone,
+    RefreshProgress,
+    RefreshStarted,
+    SearchResults,
+    StatusMessage,
+)
+from tui_news.ui.widgets.article_list import PAGE_SIZE
+
+if TYPE_CHECKING:
+    from tui_news.service import Service
+
+SEARCH_LIMIT = 200
+
+
+def feeds(service: Service) -> FeedsLoaded:
+    found = service.feeds()
+    starred = service.count_articles(ArticleFilter(starred=True))
+    return FeedsLoaded(found, service.tags(), sum(f.unread for f in found), starred, sum(f.total for f in found))
+
+
+def backfill_entities(service: Service) -> None:
+    """Compute the entities of new articles a batch at a time, so `person:` search and the entity lists see them
+    without the reader opening each article first. Stops when the worker is cancelled."""
+    worker = get_current_worker()
+    while not worker.is_cancelled and service.index_entities(50):
+        pass
+
+
+def article_list(service: Service, flt: ArticleFilter, generation: int, keep_cursor: bool) -> ListLoaded:
+    total = service.count_articles(flt)
+    return ListLoaded(generation, flt, total, service.articles(flt, offset=0, limit=PAGE_SIZE), keep_cursor)
+
+
+def page(service: Service, flt: ArticleFilter, generation: int, number: int) -> PageLoaded:
+    return PageLoaded(generation, number, service.articles(flt, offset=number * PAGE_SIZE, limit=PAGE_SIZE))
+
+
+def article(service: Service, article_id: int) -> Message:
+    """The article pane's content; opening an article marks it read."""
+    detail = service.view(article_id)
+    if detail is None:
+        return StatusMessage("That article is no longer in the cache", "warning")
+    if not detail.article.read:
+        service.set_read([article_id], True)
+    return ArticleLoaded(detail)
+
+
+def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> FlagsWritten:
+    if read is not None:
+        service.set_read(article_ids, read)
+    if starred is not None:
+        service.set_starred(article_ids, starred)
+    return FlagsWritten()
+
+
+def mark_read(service: Service, flt: ArticleFilter, title: str) -> MarkedRead:
+    return MarkedRead(service.mark_all_read(flt), title)
+
+
+def next_unread(service: Service, flt: ArticleFilter, generation: int, after: int | None,
+                backwards: bool) -> Message:
+    found = service.next_unread(flt, after, backwards=backwards)
+    return JumpTo(generation, *found) if found else StatusMessage("No more unread articles")
+
+
+def search(service: Service, query: str) -> SearchResults:
+    try:
+        hits = service.search(query, limit=SEARCH_LIMIT)
+    except SearchQueryError as exc:
+        return SearchResults(query, [], str(exc))
+    return SearchResults(query, hits, note=service.search_note())
+
+
+def open_in_browser(service: Service, url: str) -> StatusMessage | None:
+    if not webbrowser.open(url):  # a list of argv, never a shell
+        return StatusMessage("No browser found", "warning")
+    return None
+
+
+async def refresh(service: Service, post: Callable[[Message], object], feed_ids: list[int] | None,
+                  due_only: bool) -> RefreshDone:
+    """Refresh (all, some, or the due feeds), posting progress as each feed finishes."""
+    done = failed = total = 0
+
+    def on_start(count: int) -> None:
+        nonlocal total
+        total = count
+        post(RefreshStarted(count))
+
+    def on_result(outcome: FeedOutcome) -> None:
+        nonlocal done, failed
+        done, failed = done + 1, failed + outcome.failed
+        post(RefreshProgress(done, total, failed, outcome.title))
+
+    try:
+        return RefreshDone(await service.refresh(feed_ids, due_only=due_only, on_start=on_start,
+                                                 on_result=on_result))
+    except TuiNewsError as exc:
+        return RefreshDone([], str(exc))
