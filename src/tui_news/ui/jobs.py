@@ -19,7 +19,6 @@ from tui_news.models import ArticleFilter, FeedOutcome
 from tui_news.ui.messages import (
     ArticleLoaded,
     FeedsLoaded,
-    FlagsWritten,
     JumpTo,
     ListLoaded,
     MarkedRead,
@@ -71,12 +70,13 @@ def article(service: Service, article_id: int) -> Message:
     return ArticleLoaded(detail)
 
 
-def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> FlagsWritten:
+def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> FeedsLoaded:
+    """Write the flags; the counts changed, so the feeds come back with them."""
     if read is not None:
         service.set_read(article_ids, read)
     if starred is not None:
         service.set_starred(article_ids, starred)
-    return FlagsWritten()
+    return feeds(service)
 
 
 def mark_read(service: Service, flt: ArticleFilter, title: str) -> MarkedRead:

@@ -53,11 +53,6 @@ class ArticleLoaded(Message):
 
 
 @dataclass
-class FlagsWritten(Message):
-    """Read or starred flags were written: the counts changed."""
-
-
-@dataclass
 class MarkedRead(Message):
     """Every article of a list was marked read."""
 

@@ -1,15 +1,13 @@
 """The reader: feeds | article list | article + entities, a search box, a status bar and the footer.
 
-This screen is wiring. Every `Service` call runs in a thread worker that only posts a message (the refresh
-runs in an async worker; the service keeps its SQLite work on its writer thread); the handlers below hand the
-results down to the widgets. Siblings never call each other: messages come up here and attributes go down
-(`article` is bound to the article pane and the entity list). The reactive flags below say which actions
-apply; `check_action` greys out the rest in the footer.
+This screen is wiring. Service calls are `jobs` run in worker threads; their messages come back here and the
+handlers hand the results down (`article` is bound to the article pane and the entity list). Siblings never
+call each other. The reactive state says which actions apply: `check_action` greys out the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -18,48 +16,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Tree
+from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_news.models import ArticleFilter, Feed
 from tui_news.ui import jobs
-from tui_news.ui.format import progress_line, refresh_summary, safe_link
-from tui_news.ui.messages import (
-    ArticleLoaded,
-    FeedsLoaded,
-    JumpTo,
-    ListLoaded,
-    MarkedRead,
-    PageLoaded,
-    RefreshDone,
-    RefreshProgress,
-    RefreshStarted,
-    SearchResults,
-    StatusMessage,
-)
+from tui_news.ui import messages as msg
+from tui_news.ui.format import safe_link
 from tui_news.ui.screens.confirm import ConfirmScreen
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_detail import FeedDetail
 from tui_news.ui.widgets.feed_tree import ALL, FeedNode, FeedTree
+from tui_news.ui.widgets.list_pane import ListPane
 from tui_news.ui.widgets.search_box import SearchInput
 from tui_news.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tui_news.service import ArticleDetail as ArticleData
-    from tui_news.service import Service
     from tui_news.ui.app import NewsApp
 
 
 class MainScreen(Screen[None]):
     BINDINGS = [
-        Binding("n", "next_unread", "Next unread", id="next-unread"),
-        Binding("p", "previous_unread", "Prev unread", show=False, id="previous-unread"),
+        Binding("n", "jump(1)", "Next unread", id="next-unread"),
+        Binding("p", "jump(-1)", "Prev unread", show=False, id="previous-unread"),
         Binding("space", "page_article", "Page/next", show=False, id="page-article"),
-        Binding("m", "toggle_read", "Read", id="toggle-read"),
-        Binding("s", "toggle_star", "Star", id="toggle-star"),
+        Binding("m", "flip('read')", "Read", id="toggle-read"),
+        Binding("s", "flip('starred')", "Star", id="toggle-star"),
         Binding("A", "mark_feed_read", "All read", id="mark-feed-read"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh-all"),
@@ -73,11 +59,13 @@ class MainScreen(Screen[None]):
 
     article: reactive[ArticleData | None] = reactive(None, always_update=True, bindings=True, init=False)
     """The article open in the article pane (bound to it and to the entity list)."""
-    has_row: reactive[bool] = reactive(False, bindings=True)
-    """An article to act on: a loaded row under the list cursor, or an open article."""
-    has_link: reactive[bool] = reactive(False, bindings=True)
-    searching: reactive[bool] = reactive(False, bindings=True, init=False)
-    """The search box is open."""
+    in_hand: var[int | None] = var(None)
+    """The article m, s and n act on: the open one when the article pane has focus, else the list's row."""
+    link: var[str | None] = var(None)
+    """The link o and y act on: the open article's, unless the list cursor is on another search hit."""
+    actionable: reactive[tuple[bool, bool]] = reactive((False, False), bindings=True)
+    """(an article in hand, a link in hand): changes only when those do, not on every cursor move."""
+    searching: reactive[bool] = reactive(False, bindings=True, init=False)  # the search box is open
     refreshing: reactive[bool] = reactive(False, bindings=True)
 
     app: NewsApp
@@ -85,23 +73,18 @@ class MainScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.flt = ArticleFilter()
-        self.list_title = "All"
-        self.generation = 0
-        """Bumped for every new list: results for an older one are dropped."""
+        self.generation = 0  # bumped for every new list: results for an older one are dropped
         self.node = ALL
         self.feeds: dict[int, Feed] = {}
         self.counts_dirty = False
         self.refresh_pending = False
 
-    # ------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             with Vertical(id="feeds-pane"):
                 yield FeedTree(id="feeds")
                 yield FeedDetail(id="feed-detail")
-            with Vertical(id="list-pane"):
-                yield SearchInput(placeholder="Search: words, \"phrases\"; escape leaves", id="search")
-                yield ArticleList(id="articles", clock=self.app.clock)
+            yield ListPane(id="list-pane", clock=self.app.clock).data_bind(searching=MainScreen.searching)
             with Vertical(id="article-pane"):
                 yield ArticleView(id="article", clock=self.app.clock).data_bind(data=MainScreen.article)
                 yield EntityList(id="entities").data_bind(data=MainScreen.article)
@@ -109,16 +92,12 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     @property
-    def service(self) -> Service:
-        return self.app.service
+    def list_pane(self) -> ListPane:
+        return self.query_one(ListPane)
 
     @property
     def article_list(self) -> ArticleList:
         return self.query_one(ArticleList)
-
-    @property
-    def feed_tree(self) -> FeedTree:
-        return self.query_one(FeedTree)
 
     @property
     def status(self) -> StatusBar:
@@ -127,7 +106,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#feeds-pane").border_title = Text("Feeds")
         self.query_one("#article-pane").border_title = Text("Article")
-        self._set_list_title()
         self.article_list.focus()
         # Cache first: show what is stored now. The refresh (if due) starts once that list is on screen
         # (on_list_loaded): opening the network client would otherwise compete with the first paint.
@@ -136,39 +114,41 @@ class MainScreen(Screen[None]):
         self.set_interval(1.0, self._flush_counts)
         self.refresh_pending = self.app.refresh_on_start
 
-    def _next_generation(self) -> int:
-        self.generation += 1
-        return self.generation
-
-    def _set_list_title(self, total: int | None = None, search: str | None = None) -> None:
-        title = Text(self.list_title) if search is None else Text.assemble("Search: ", search)
-        if total is not None:
-            title.append(f" · {total:,}")
-        self.query_one("#list-pane").border_title = title
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: the action applies; None: it does not now (shown greyed out); False: hidden and passed on."""
         if action == "leave_search":
             return self.searching
+        has_row, has_link = self.actionable
         applies = {
-            "toggle_read": self.has_row, "toggle_star": self.has_row, "page_article": self.has_row,
-            "next_unread": self.has_row, "previous_unread": self.has_row,
-            "mark_feed_read": self.has_row and not self.searching,
-            "open_link": self.has_link, "copy_link": self.has_link,
+            "flip": has_row, "jump": has_row, "page_article": has_row,
+            "mark_feed_read": has_row and not self.searching,
+            "open_link": has_link, "copy_link": has_link,
             "refresh": not self.refreshing, "refresh_all": not self.refreshing,
         }.get(action, True)
         return True if applies else None
 
+    @on(ArticleList.Highlighted)
     def _update_state(self) -> None:
-        self.has_row = self.article_list.current is not None or self.article is not None
-        self.has_link = self._link() is not None
+        """Recompute `in_hand` and `link` (the list cursor, the open article or the focus moved)."""
+        if not self.is_mounted:
+            return
+        row, hit = self.article_list.current, self.article_list.current_hit
+        opened = self.article.article if self.article is not None else None
+        on_article = self.focused in (self.query_one(ArticleView), self.query_one(EntityList))
+        self.in_hand = opened.id if opened and (on_article or row is None) else (row.id if row else None)
+        if opened is not None and (self.focused is not self.article_list or (row and row.id == opened.id)):
+            self.link = opened.link
+        else:
+            self.link = hit.link if hit is not None else (opened.link if opened else None)
+        self.actionable = (self.in_hand is not None, bool(self.link))
+
+    watch_article = watch_focused = _update_state  # the open article or the focus moved
 
     # ------------------------------------------------------------ workers
     def _job(self, job: Callable[..., Message | None], *args: object, group: str, exclusive: bool = True) -> None:
         """Run `job(service, *args)` (see `jobs`) in a thread worker and post the message it returns."""
-
         def run() -> None:
-            message = job(self.service, *args)
+            message = job(self.app.service, *args)
             if message is not None and not get_current_worker().is_cancelled:
                 self.post_message(message)
 
@@ -178,35 +158,35 @@ class MainScreen(Screen[None]):
         self._job(jobs.feeds, group="feeds")
 
     def load_list(self, keep_cursor: bool = False) -> None:
-        self._job(jobs.article_list, self.flt, self._next_generation(), keep_cursor, group="list")
+        self.generation += 1
+        self._job(jobs.article_list, self.flt, self.generation, keep_cursor, group="list")
 
     def load_article(self, article_id: int) -> None:
         self._job(jobs.article, article_id, group="article")
 
     def start_refresh(self, feed_ids: list[int] | None, due_only: bool = False) -> None:
         async def run() -> None:
-            self.post_message(await jobs.refresh(self.service, self.post_message, feed_ids, due_only))
+            self.post_message(await jobs.refresh(self.app.service, self.post_message, feed_ids, due_only))
 
-        self.run_worker(run, name="refresh", group="refresh", exclusive=True, exit_on_error=False)
+        self.run_worker(run(), name="refresh", group="refresh", exclusive=True, exit_on_error=False)
 
     # ------------------------------------------------------ worker results
-    def on_feeds_loaded(self, message: FeedsLoaded) -> None:
+    def on_feeds_loaded(self, message: msg.FeedsLoaded) -> None:
         self.feeds = {f.id: f for f in message.feeds}
-        self.feed_tree.populate(message.feeds, message.tags, message.unread_total, message.starred_total,
-                                message.total)
+        self.query_one(FeedTree).populate(message.feeds, message.tags, message.unread_total,
+                                          message.starred_total, message.total)
         self.query_one(FeedDetail).feeds = self.feeds
 
-    def on_list_loaded(self, message: ListLoaded) -> None:
+    def on_list_loaded(self, message: msg.ListLoaded) -> None:
         if message.generation != self.generation:
             return
-        self.article_list.reset(message.flt, message.total, message.rows, generation=message.generation,
-                                keep_cursor=message.keep_cursor)
-        self._set_list_title(message.total)
+        self.list_pane.show_list(message.flt, message.total, message.rows, generation=message.generation,
+                                 keep_cursor=message.keep_cursor)
         if self.refresh_pending:
             self.refresh_pending = False
             self.call_after_refresh(self.start_refresh, None, True)
 
-    def on_page_loaded(self, message: PageLoaded) -> None:
+    def on_page_loaded(self, message: msg.PageLoaded) -> None:
         self.article_list.add_page(message.generation, message.page, message.rows)
 
     @on(ArticleList.PageWanted)
@@ -214,62 +194,43 @@ class MainScreen(Screen[None]):
         if message.generation == self.generation:
             self._job(jobs.page, message.flt, message.generation, message.page, group="pages", exclusive=False)
 
-    def on_article_loaded(self, message: ArticleLoaded) -> None:
+    def on_article_loaded(self, message: msg.ArticleLoaded) -> None:
         self.article = message.view
         if not message.view.article.read:
             self.article_list.update_row(message.view.article.id, read=True)
             self.load_feeds()
 
-    def watch_article(self) -> None:
-        self._update_state()
-
-    def on_search_results(self, message: SearchResults) -> None:
-        search = self.query_one(SearchInput)
-        if not self.searching or search.value.strip() != message.query:
+    def on_search_results(self, message: msg.SearchResults) -> None:
+        if not self.searching or self.query_one(SearchInput).value.strip() != message.query:
             return  # left search, or typed on since
-        search.set_class(bool(message.error), "-error")
         if message.error or message.note:
             self.status.show(f"Search: {message.error or message.note}", error=True)
-        if message.error:
-            return
-        self.article_list.show_hits(message.hits)
-        self.article_list.empty_text = f"Nothing matches {message.query}"
-        self._set_list_title(len(message.hits), search=message.query)
+        self.list_pane.show_hits(message.query, message.hits, error=bool(message.error))
 
-    def on_jump_to(self, message: JumpTo) -> None:
+    def on_jump_to(self, message: msg.JumpTo) -> None:
         if message.generation == self.generation:
             self.article_list.move_cursor(self.article_list.index_of(message.article_id, message.index))
             self.load_article(message.article_id)
 
-    def on_status_message(self, message: StatusMessage) -> None:
+    def on_status_message(self, message: msg.StatusMessage) -> None:
         self.status.show(message.text, error=message.severity == "error")
 
-    def on_flags_written(self) -> None:
-        self.load_feeds()
-
-    def on_marked_read(self, message: MarkedRead) -> None:
+    def on_marked_read(self, message: msg.MarkedRead) -> None:
         self.status.show(f"{message.count:,} articles in {message.title} marked read")
         self.load_feeds()
         self.load_list(keep_cursor=True)
 
-    def on_refresh_started(self, message: RefreshStarted) -> None:
-        if message.total:
-            self.status.show(progress_line(0, message.total, 0, "starting"), busy=True)
-        else:
-            self.status.show("Nothing due for a refresh")
+    def on_refresh_started(self, message: msg.RefreshStarted) -> None:
+        self.status.progress(0, message.total, 0, "starting")
 
-    def on_refresh_progress(self, message: RefreshProgress) -> None:
+    def on_refresh_progress(self, message: msg.RefreshProgress) -> None:
         self.counts_dirty = True
-        self.status.show(progress_line(message.done, message.total, message.failed, message.title), busy=True)
+        self.status.progress(message.done, message.total, message.failed, message.title)
 
-    def on_refresh_done(self, message: RefreshDone) -> None:
-        if message.error:
-            self.status.show(f"Refresh failed: {message.error}", error=True)
+    def on_refresh_done(self, message: msg.RefreshDone) -> None:
+        self.status.refreshed(message.outcomes, message.error)
+        if message.error or not message.outcomes:
             return
-        if not message.outcomes:
-            return
-        line, failed = refresh_summary(message.outcomes)
-        self.status.show(line, error=failed)
         self.counts_dirty = False
         self.load_feeds()
         if any(o.new or o.updated for o in message.outcomes):
@@ -309,13 +270,9 @@ class MainScreen(Screen[None]):
     def _choose(self, flt: ArticleFilter, title: str) -> None:
         """Show a new list (leaves search)."""
         self._leave_search(reload=False)
-        self.flt, self.list_title = flt, title
-        self._set_list_title()
+        self.flt = flt
+        self.list_pane.name_list(title)
         self.load_list()
-
-    @on(ArticleList.Highlighted)
-    def row_highlighted(self) -> None:
-        self._update_state()
 
     @on(ArticleList.Selected)
     def article_selected(self, event: ArticleList.Selected) -> None:
@@ -330,51 +287,24 @@ class MainScreen(Screen[None]):
 
     @on(SearchInput.Query)
     def search_query(self, event: SearchInput.Query) -> None:
+        self.workers.cancel_group(self, "search")
         if event.query:
             self._job(jobs.search, event.query, group="search")
         else:
-            self.workers.cancel_group(self, "search")
             self._restore_list()
 
-    @on(SearchInput.Step)
-    def search_step(self, event: SearchInput.Step) -> None:
-        self.article_list.move_cursor(self.article_list.cursor + event.step)
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        hit = self.article_list.current_hit
-        if hit is not None:
-            self.load_article(hit.article.id)
-            self.article_list.focus()
-
     # ------------------------------------------------------------ actions
-    def _current_summary_id(self) -> int | None:
-        row = self.article_list.current
-        opened = self.article.article.id if self.article is not None else None
-        if self.focused in (self.query_one(ArticleView), self.query_one(EntityList)) or row is None:
-            return opened if opened is not None else (row.id if row else None)
-        return row.id
-
-    def action_next_unread(self) -> None:
-        self._jump(+1)
-
-    def action_previous_unread(self) -> None:
-        self._jump(-1)
-
-    def _jump(self, step: int) -> None:
+    def action_jump(self, step: int) -> None:
+        """To the next (1) or previous (-1) unread article of the list."""
         lst = self.article_list
         if not lst.searching:
             current = lst.current
             self._job(jobs.next_unread, lst.flt, lst.generation, current.id if current else None, step < 0,
                       group="jump")
-            return
-        index = lst.next_unread_hit(step)
-        if index is None:
+        elif (article_id := lst.to_unread_hit(step)) is not None:
+            self.load_article(article_id)
+        else:
             self.status.show("No more unread articles")
-            return
-        lst.move_cursor(index)
-        if lst.current is not None:
-            self.load_article(lst.current.id)
 
     def action_page_article(self) -> None:
         view, lst = self.query_one(ArticleView), self.article_list
@@ -388,14 +318,9 @@ class MainScreen(Screen[None]):
         else:
             self.status.show("Last article")
 
-    def action_toggle_read(self) -> None:
-        self._toggle("read", "Marked read", "Marked unread")
-
-    def action_toggle_star(self) -> None:
-        self._toggle("starred", "Starred", "Unstarred")
-
-    def _toggle(self, flag: str, on_text: str, off_text: str) -> None:
-        article_id = self._current_summary_id()
+    def action_flip(self, flag: str) -> None:
+        """Flip the read or starred flag of the article in hand."""
+        article_id = self.in_hand
         if article_id is None:
             return
         current = self.article_list.flag(article_id, flag)
@@ -406,10 +331,11 @@ class MainScreen(Screen[None]):
         self.article_list.update_row(article_id, **{flag: not current})
         flags = (not current, None) if flag == "read" else (None, not current)
         self._job(jobs.write_flags, [article_id], *flags, group="writes", exclusive=False)
-        self.status.show(off_text if current else on_text)
+        self.status.show({("read", False): "Marked read", ("read", True): "Marked unread",
+                          ("starred", False): "Starred", ("starred", True): "Unstarred"}[flag, current])
 
     def action_mark_feed_read(self) -> None:
-        flt, title = self.flt, self.list_title
+        flt, title = self.flt, self.list_pane.title
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -417,18 +343,11 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen(f"Mark every article in “{title}” as read?"), answered)
 
-    def _feed_ids_for(self, data: FeedNode) -> list[int] | None:
-        if data.kind == "feed" and data.feed_id is not None:
-            return [data.feed_id]
-        if data.kind == "tag":
-            return [f.id for f in self.feeds.values() if data.tag in f.tags]
-        return None
-
     def action_refresh(self) -> None:
-        data = self.feed_tree.cursor_node.data if self.feed_tree.cursor_node else None
-        self.start_refresh(self._feed_ids_for(data) if data else None)
+        node = self.query_one(FeedTree).cursor_node
+        self.start_refresh(node.data.feed_ids(self.feeds.values()) if node and node.data else None)
 
-    def action_refresh_all(self) -> None:
+    def action_refresh_all(self) -> None:  # R, and "Refresh all feeds" in the palette
         self.start_refresh(None)
 
     def after_import(self) -> None:
@@ -436,20 +355,8 @@ class MainScreen(Screen[None]):
         self.load_feeds()
         self.start_refresh(None, due_only=True)
 
-    def refresh_feeds(self, feed_ids: Iterable[int] | None) -> None:
-        self.start_refresh(list(feed_ids) if feed_ids is not None else None)
-
-    def _link(self) -> str | None:
-        """The open article's link, unless the search cursor is on another hit: then that hit's."""
-        opened = self.article.article if self.article is not None else None
-        current = self.article_list.current
-        if opened is not None and (self.focused is not self.article_list or (current and current.id == opened.id)):
-            return opened.link
-        hit = self.article_list.current_hit
-        return hit.link if hit is not None else (opened.link if opened else None)
-
     def action_open_link(self) -> None:
-        link = self._link()
+        link = self.link
         url = safe_link(link)
         if url is None:
             why = "Only http and https links are opened" if link else "No http(s) link to open"
@@ -459,47 +366,32 @@ class MainScreen(Screen[None]):
         self.status.show(f"Opening {url}")
 
     def action_copy_link(self) -> None:
-        link = self._link()
-        if not link:
-            self.status.show("No link to copy")
-            return
-        self.app.copy_to_clipboard(link)
-        self.status.show(f"Copied {link}")
+        if self.link:  # else the action is disabled
+            self.app.copy_to_clipboard(self.link)
+            self.status.show(f"Copied {self.link}")
 
     def action_search(self) -> None:
-        search = self.query_one(SearchInput)
         self.searching = True
-        search.focus()
-        if search.value.strip():
-            search.post_query()
-
-    def watch_searching(self, searching: bool) -> None:
-        search = self.query_one(SearchInput)
-        search.display = searching
-        if not searching:
-            search.remove_class("-error")
-            search.clear_quietly()
+        self.query_one(SearchInput).focus()
 
     def action_leave_search(self) -> None:
         self._leave_search(reload=True)
         self.article_list.focus()
 
     def _leave_search(self, *, reload: bool) -> None:
-        was_searching = self.article_list.searching
         self.workers.cancel_group(self, "search")
         self.searching = False
-        if reload and was_searching:
+        if reload:
             self._restore_list()
 
     def _restore_list(self) -> None:
         if self.article_list.searching:
-            self.article_list.empty_text = "No articles"
-            self._set_list_title()
+            self.list_pane.name_list(self.list_pane.title)
             self.load_list()
 
     def go_to(self, data: FeedNode) -> None:
         """Show a feed, tag or virtual list (from the command palette)."""
-        self.feed_tree.select_node_for(data)
+        self.query_one(FeedTree).select_node_for(data)
         if data != self.node:
             self.node = data
             self._choose(data.filter, data.title)

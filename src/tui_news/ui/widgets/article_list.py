@@ -200,11 +200,16 @@ class ArticleList(ScrollView, can_focus=True):
         found = [index for index, row in self.loaded_rows() if row.id == article_id]
         return min(found, key=lambda index: abs(index - hint)) if found else hint
 
-    def next_unread_hit(self, step: int) -> int | None:
-        """Search mode: the index of the next (step 1) or previous (step -1) unread hit from the cursor."""
+    def to_unread_hit(self, step: int) -> int | None:
+        """Search mode: move the cursor to the next (step 1) or previous (step -1) unread hit and return its
+        article's id; None (cursor unmoved) when there is none."""
         hits = self.hits or []
         order = range(self.cursor + 1, len(hits)) if step > 0 else range(self.cursor - 1, -1, -1)
-        return next((i for i in order if not hits[i].article.read), None)
+        index = next((i for i in order if not hits[i].article.read), None)
+        if index is None:
+            return None
+        self.move_cursor(index)
+        return hits[index].article.id
 
     def flag(self, article_id: int, name: str) -> bool | None:
         """The read or starred flag of a loaded row, or None when the row is not loaded."""

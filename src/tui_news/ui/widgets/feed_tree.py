@@ -6,6 +6,7 @@ carries a marker; its error shows in the detail line under the tree and as the t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -37,6 +38,14 @@ class FeedNode:
         if self.kind == "feed":
             return ArticleFilter(feed_id=self.feed_id)
         return ArticleFilter()
+
+    def feed_ids(self, feeds: Iterable[Feed]) -> list[int] | None:
+        """The feeds a refresh of this node fetches: this feed, the tag's feeds, or None (all)."""
+        if self.kind == "feed" and self.feed_id is not None:
+            return [self.feed_id]
+        if self.kind == "tag":
+            return [f.id for f in feeds if self.tag in f.tags]
+        return None
 
 
 ALL = FeedNode("all", title="All")

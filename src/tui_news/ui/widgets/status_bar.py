@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from tui_news.models import FeedOutcome
+from tui_news.ui.format import progress_line, refresh_summary
 
 
 class StatusBar(Widget):
@@ -17,6 +22,20 @@ class StatusBar(Widget):
         self.line = text
         self.error = error
         self.busy = busy
+
+    def progress(self, done: int, total: int, failed: int, title: str) -> None:
+        if total:
+            self.show(progress_line(done, total, failed, title), busy=True)
+        else:
+            self.show("Nothing due for a refresh")
+
+    def refreshed(self, outcomes: Sequence[FeedOutcome], error: str | None = None) -> None:
+        """The refresh's outcome (nothing when there was nothing to refresh)."""
+        if error:
+            self.show(f"Refresh failed: {error}", error=True)
+        elif outcomes:
+            line, failed = refresh_summary(outcomes)
+            self.show(line, error=failed)
 
     def watch_error(self, error: bool) -> None:
         self.set_class(error, "-error")
