@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Tree
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -57,16 +57,16 @@ class MainScreen(Screen[None]):
         Binding("shift+tab", "app.focus_previous", "Previous pane", show=False, id="focus-previous"),
     ]
 
-    article: reactive[ArticleData | None] = reactive(None, always_update=True, bindings=True, init=False)
+    article: var[ArticleData | None] = var(None, always_update=True, init=False)
     """The article open in the article pane (bound to it and to the entity list)."""
     in_hand: var[int | None] = var(None)
     """The article m, s and n act on: the open one when the article pane has focus, else the list's row."""
     link: var[str | None] = var(None)
     """The link o and y act on: the open article's, unless the list cursor is on another search hit."""
-    actionable: reactive[tuple[bool, bool]] = reactive((False, False), bindings=True)
+    actionable: var[tuple[bool, bool]] = var((False, False), bindings=True)
     """(an article in hand, a link in hand): changes only when those do, not on every cursor move."""
-    searching: reactive[bool] = reactive(False, bindings=True, init=False)  # the search box is open
-    refreshing: reactive[bool] = reactive(False, bindings=True)
+    searching: var[bool] = var(False, bindings=True, init=False)  # the search box is open
+    refreshing: var[bool] = var(False, bindings=True)
 
     app: NewsApp
 

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -105,8 +105,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         *ENTITY_STYLES.values(),
     }
 
-    data: reactive[ArticleData | None] = reactive(None, always_update=True, init=False)
-    """The article shown (set by the screen); None: the placeholder line."""
+    data: var[ArticleData | None] = var(None, always_update=True, init=False)
+    """The article shown (set by the screen); None: the placeholder line. A var: the body repaints itself."""
 
     def __init__(self, *, clock: Callable[[], datetime] | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
@@ -188,7 +188,7 @@ class EntityList(OptionList):
         def control(self) -> EntityList:
             return self.entity_list
 
-    data: reactive[ArticleData | None] = reactive(None, always_update=True, init=False)
+    data: var[ArticleData | None] = var(None, always_update=True, init=False)
     """The article whose entities are listed (set by the screen)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name

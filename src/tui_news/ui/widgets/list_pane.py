@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Input
 
 from tui_news.models import ArticleFilter, ArticleSummary, SearchHit
@@ -23,9 +23,9 @@ from tui_news.ui.widgets.search_box import SearchInput
 
 
 class ListPane(Vertical):
-    searching: reactive[bool] = reactive(False, init=False)
+    searching: var[bool] = var(False, init=False)
     """The search box is open."""
-    caption: reactive[Text] = reactive(Text("All"), always_update=True)
+    caption: var[Text] = var(Text("All"), always_update=True)
 
     def __init__(self, *, clock: Callable[[], datetime], id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
