@@ -12,8 +12,8 @@ from tui_news.ui.widgets.feed_tree import FeedNode
 
 
 class FeedDetail(Widget):
-    node: reactive[FeedNode | None] = reactive(None)
-    feeds: reactive[dict[int, Feed]] = reactive(dict, always_update=True)
+    node: reactive[FeedNode | None] = reactive(None, layout=True)
+    feeds: reactive[dict[int, Feed]] = reactive(dict, always_update=True, layout=True)  # height: auto
 
     @property
     def feed(self) -> Feed | None:
