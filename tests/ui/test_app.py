@@ -266,9 +266,11 @@ async def test_refresh_on_start_is_cache_first(db: Path) -> None:
     try:
         app = NewsApp(service, refresh_on_start=True, clock=lambda: later)
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(20):
+            # Wait (on conditions) for the list, the first fetch and the progress line; no fetch returns meanwhile.
+            for _ in range(2000):
                 await pilot.pause()
-                if app.query_one(ArticleList).total and fetcher.calls:
+                if (app.query_one(ArticleList).total and fetcher.calls
+                        and "Refreshing" in app.screen.status.line):
                     break
             assert app.query_one(ArticleList).total == 14  # from the cache, before any fetch returned
             assert app.screen.refreshing
