@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +34,21 @@ from tui_news.store import fts
 from tui_news.store.db import BODY, FEED_TITLE, Database, marks, translate, wrap_errors
 from tui_news.store.schema import migrate
 from tui_news.text import clean_line
+
+PAUSE_IN_STORE = "TUI_NEWS_TEST_PAUSE_IN_STORE"
+"""Tests only (tests/integration/test_crash.py). "N:PATH": the N-th `store_feed` of this process, once its
+articles are written and before its feed row and COMMIT, writes what it wrote to PATH and waits to be killed."""
+_store_calls = itertools.count(1)
+
+
+def _pause_mid_write(feed_id: int, new: int, updated: int) -> None:
+    spec = os.environ.get(PAUSE_IN_STORE, "")
+    call, _, path = spec.partition(":")
+    if next(_store_calls) != int(call):
+        return
+    Path(path + ".tmp").write_text(json.dumps({"feed_id": feed_id, "new": new, "updated": updated}), "utf-8")
+    os.replace(path + ".tmp", path)
+    threading.Event().wait()
 
 
 def to_ts(moment: datetime | None) -> int | None:
@@ -278,6 +296,8 @@ class Repository:
                     updated += 1
             if changed_ids:
                 fts.index_articles(conn, changed_ids, bodies)
+            if PAUSE_IN_STORE in os.environ:
+                _pause_mid_write(feed_id, new, updated)
             conn.execute(
                 """UPDATE feeds SET title = coalesce(?, title), link = coalesce(?, link), etag = ?,
                        last_modified = ?, body_hash = ?, last_status = ?, last_error = ?, error_count = 0,
