@@ -1,7 +1,7 @@
 """bytes -> `ParsedFeed`. Pure: no I/O, no globals changed, safe to run in a ProcessPoolExecutor.
 
 `parse_feed` is the only entry point. XML goes through feedparser (sanitising on), JSON Feed through our own
-mapper (`jsonfeed`); both produce drafts that `_finish` cleans the same way:
+mapper (`jsonfeed`); both produce drafts that `finish_draft` cleans the same way:
 
 - text: every string NFC; titles and authors single-line without C0/C1/bidi controls; HTML kept as HTML
   with controls stripped, cut at `text.MAX_HTML` characters;
@@ -387,7 +387,7 @@ def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
     return guid
 
 
-def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
+def finish_draft(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
     articles: list[ParsedArticle] = []
     seen: set[str] = set()
     for e in draft.entries[:MAX_ENTRIES]:
@@ -556,7 +556,7 @@ def parse_feed(
             draft = read_json_feed(body, max_entries=MAX_ENTRIES)
         else:
             draft = _parse_xml(body, url=url, content_type=content_type, fast=fast)
-        return _finish(draft, base=_safe_base(url), now=now)
+        return finish_draft(draft, base=_safe_base(url), now=now)
     except ParseError:
         raise
     except RecursionError as e:

@@ -5,7 +5,7 @@ sent before the server's state is read, so it overrides whatever the server had;
 server after our last sync comes back at the next one and overrides the local flag, unless the same flag
 was changed here since (still queued) — then ours is the newer one and goes out at the next push.
 
-Articles go through `tui_news.parse._finish`, the path every parsed feed takes (NFC, control and bidi
+Articles go through `tui_news.parse.finish_draft`, the path every parsed feed takes (NFC, control and bidi
 stripping, safe links, unescaped titles), then `Repository.store_feed`, which indexes them for search;
 entities are computed like any article's (when shown, searched or by `reindex`)."""
 
@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from tui_news.drafts import EntryDraft, FeedDraft
 from tui_news.errors import SyncError
 from tui_news.models import CachingInfo, SyncConfig
-from tui_news.parse import _finish
+from tui_news.parse import finish_draft
 from tui_news.store.repo import Repository
 from tui_news.store.sync_repo import RemoteFeed, SyncRepository
 from tui_news.sync.models import Headline, SyncClient, SyncReport
@@ -138,7 +138,7 @@ class SyncEngine:
                 newest = max(newest, h.id)
             now = self.clock()
             for remote_feed, headlines in by_feed.items():
-                parsed = _finish(_draft(titles.get(remote_feed, ""), headlines), base="", now=now)
+                parsed = finish_draft(_draft(titles.get(remote_feed, ""), headlines), base="", now=now)
                 feed_id = feed_ids[remote_feed]
                 n, u = await self.store(self.repo.store_feed, feed_id, parsed, caching=CachingInfo(),
                                         status="sync", now=now, next_refresh=None)
