@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20, metavar="N")
     p.add_argument("--json", action="store_true", help="print a JSON list, best first")
     command("reindex", "rebuild the search index and the stored entities from the cached articles")
+    p = command("sync", "sync with the [sync] server: send queued read/starred changes, pull feeds and articles")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+    p = command("mark", "set read/starred on articles by id (queued for the [sync] server like a change in the app)")
+    p.add_argument("ids", metavar="ID", nargs="+", type=int)
+    flag = p.add_mutually_exclusive_group(required=True)
+    for name in ("read", "unread", "star", "unstar"):
+        flag.add_argument(f"--{name}", dest="flag", action="store_const", const=name)
     p = command("entities", "find person names and resolutions: JSON lines on stdin, or --file PATH")
     p.add_argument("--file", metavar="PATH", help="print PATH with its entities highlighted")
     return parser
@@ -143,6 +150,50 @@ async def _refresh_with_progress(service: Service) -> list[FeedOutcome]:
             progress.update(task, advance=1, description=outcome.title[:40])
 
         return await service.refresh(on_start=started, on_result=done)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from tui_news.errors import SyncError
+
+    config, db = _load(args)
+    if config.sync is None:
+        raise UsageError(f"no [sync] table in {config.path}; see README, section Sync")
+    from tui_news.service import Service
+
+    service = Service.open(config, db)
+    try:
+        try:
+            report = asyncio.run(service.sync())
+        except SyncError as exc:
+            status = service.sync_status()
+            if args.json:
+                print(json.dumps({"ok": False, "error": str(exc), "status": status}, ensure_ascii=False))
+            _err(f"sync failed: {exc}")
+            return 1
+    finally:
+        service.close()
+    if args.json:
+        print(json.dumps({"ok": True, "feeds": report.feeds, "received": report.received, "new": report.new,
+                          "updated": report.updated,
+                          "flags_from_server": report.flags_from_server, "pushed": report.pushed,
+                          "queued": report.queued, "server_unread": report.server_unread}, ensure_ascii=False))
+    else:
+        print(f"synced: {report.feeds} feeds, {report.new} new, {report.updated} updated articles, "
+              f"{report.flags_from_server} flags from the server, {report.pushed} changes sent, "
+              f"{report.queued} queued")
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        if args.flag in ("read", "unread"):
+            service.set_read(args.ids, args.flag == "read")
+        else:
+            service.set_starred(args.ids, args.flag == "star")
+    finally:
+        service.close()
+    return 0
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
@@ -274,7 +325,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "refresh": cmd_refresh, "feeds": cmd_feeds, "import-opml": cmd_import_opml, "export-opml": cmd_export_opml,
-    "search": cmd_search, "reindex": cmd_reindex, "entities": cmd_entities,
+    "search": cmd_search, "reindex": cmd_reindex, "entities": cmd_entities, "sync": cmd_sync, "mark": cmd_mark,
 }
 
 

@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from tui_news.errors import ConfigError
-from tui_news.models import BINDING_IDS, Config, FeedConfig, Settings
+from tui_news.models import BINDING_IDS, Config, FeedConfig, Settings, SyncConfig
 from tui_news.text import CONTROL_CHARS, clean_line
 
 APP_NAME = "tui-news"
@@ -41,7 +41,7 @@ ENV_DB = "TUI_NEWS_DB"
 
 _FEED_KEYS = {f.name for f in fields(FeedConfig)}
 _SETTINGS_KEYS = {f.name for f in fields(Settings)}
-_TOP_KEYS = {"feeds", "settings", "keys"}
+_TOP_KEYS = {"feeds", "settings", "keys", "sync"}
 _SCHEMES = {"http", "https", "file"}
 
 # Characters no config value may hold: C0 (tab and newline too), DEL, C1, bidi embeddings/overrides/isolates
@@ -390,7 +390,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     loc = _Locator(text)
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: feeds, settings, keys)",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: feeds, settings, keys, sync)",
                           line=loc.line(None, unknown[0]) or loc.line(unknown[0]), key=_shown(unknown[0]))
     feeds_raw = raw.get("feeds", [])
     if not isinstance(feeds_raw, list):
@@ -415,4 +415,50 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             raise ConfigError(path, "must be a string of comma-separated keys", line=loc.line("keys", name),
                               key=f"keys.{name}")
         _check_clean(path, loc, value, f"keys.{name}", "keys", 0, name)
-    return Config(path=path, feeds=tuple(feeds), settings=settings, keys=dict(keys_raw))
+    sync = _sync(path, loc, raw["sync"]) if "sync" in raw else None
+    return Config(path=path, feeds=tuple(feeds), settings=settings, keys=dict(keys_raw), sync=sync)
+
+
+SYNC_KINDS = ("ttrss",)
+_SYNC_KEYS = {"kind", "url", "user", "password_env", "password_file", "verify"}
+
+
+def _sync(path: Path, loc: _Locator, raw: Any) -> SyncConfig:
+    """`[sync]`: kind, url, user, password_env or password_file, verify. A `password` key is refused: the
+    password must not sit in a file that is shared, backed up and shown on screen."""
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "must be a table", line=loc.line(None, "sync"), key="sync")
+    if "password" in raw:
+        raise ConfigError(path, "the password never goes in feeds.toml: set password_env = \"NAME\" (an "
+                                "environment variable) or password_file = \"PATH\" (a file only you can read)",
+                          line=loc.line("sync", "password"), key="sync.password")
+    unknown = sorted(set(raw) - _SYNC_KEYS)
+    if unknown:
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}'{_close_to(unknown[0], _SYNC_KEYS)} "
+                                f"(known: {', '.join(sorted(_SYNC_KEYS))})",
+                          line=loc.line("sync", unknown[0]), key=f"sync.{_shown(unknown[0])}")
+    for key in ("kind", "url", "user"):
+        if key not in raw:
+            raise ConfigError(path, f"missing '{key}'", line=loc.line(None, "sync"), key=f"sync.{key}")
+    for key in ("kind", "url", "user", "password_env", "password_file"):
+        if key in raw:
+            _check_type(path, loc, raw[key], str, f"sync.{key}", "sync", 0, "a string", key)
+            _check_clean(path, loc, raw[key], f"sync.{key}", "sync", 0, key)
+    if raw["kind"] not in SYNC_KINDS:
+        raise ConfigError(path, f"unknown kind '{_shown(raw['kind'])}' (known: {', '.join(SYNC_KINDS)})",
+                          line=loc.line("sync", "kind"), key="sync.kind")
+    if urlsplit(raw["url"]).scheme not in ("http", "https"):
+        raise ConfigError(path, "must be an http:// or https:// address of the server",
+                          line=loc.line("sync", "url"), key="sync.url")
+    if ("password_env" in raw) == ("password_file" in raw):
+        raise ConfigError(path, "set exactly one of password_env (an environment variable) and password_file",
+                          line=loc.line(None, "sync"), key="sync")
+    verify = raw.get("verify", True)
+    _check_type(path, loc, verify, bool, "sync.verify", "sync", 0, "true or false", "verify")
+    password_file = None
+    if "password_file" in raw:
+        password_file = Path(raw["password_file"]).expanduser()
+        if not password_file.is_absolute():
+            password_file = path.parent / password_file
+    return SyncConfig(kind=raw["kind"], url=raw["url"], user=raw["user"], password_env=raw.get("password_env"),
+                      password_file=password_file, verify=verify)

@@ -1,7 +1,7 @@
 """The neutral drafts every reader produces (`fastparse`, feedparser in `parse`, `jsonfeed`) and `parse` finishes.
 
 A draft holds text as read from the document, before cleaning (NFC, controls, link schemes), identity and dedupe:
-that work happens once, in `parse._finish`, whichever reader made the draft.
+that work happens once, in `parse.finish_draft`, whichever reader made the draft.
 """
 
 from __future__ import annotations

@@ -77,3 +77,8 @@ class SearchQueryError(TuiNewsError, ValueError):
 
 class OpmlError(TuiNewsError):
     """A malformed OPML file."""
+
+
+class SyncError(TuiNewsError):
+    """A sync with a server failed (unreachable, TLS, wrong password, API disabled, not a sync server...):
+    one line that says what to do. Nothing local is lost: queued changes stay queued."""

@@ -71,6 +71,21 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
     """`[keys]`: binding id -> comma-separated keys."""
+    sync: SyncConfig | None = None
+    """`[sync]`: a server whose feeds and read/starred state the cache mirrors (tui_news.sync), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """`[sync]` of feeds.toml. The password is never in feeds.toml: it is read, when a sync starts, from the
+    environment variable `password_env` or from `password_file` (which must be readable by its owner only)."""
+
+    kind: str
+    url: str
+    user: str
+    password_env: str | None = None
+    password_file: Path | None = None
+    verify: bool = True
 
 
 @dataclass(frozen=True, slots=True)

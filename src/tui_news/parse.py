@@ -1,7 +1,7 @@
 """bytes -> `ParsedFeed`. Pure: no I/O, no globals changed, safe to run in a ProcessPoolExecutor.
 
 `parse_feed` is the only entry point. XML goes through feedparser (sanitising on), JSON Feed through our own
-mapper (`jsonfeed`); both produce drafts that `_finish` cleans the same way:
+mapper (`jsonfeed`); both produce drafts that `finish_draft` cleans the same way:
 
 - text: every string NFC; titles and authors single-line without C0/C1/bidi controls; HTML kept as HTML
   with controls stripped, cut at `text.MAX_HTML` characters;
@@ -18,24 +18,34 @@ Anything that goes wrong inside feedparser or the JSON mapper becomes a `ParseEr
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import html
 import io
 import re
+import unicodedata
 import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import feedparser.encodings
 
 from tui_news.dates import from_struct, odd_date
 from tui_news.drafts import EntryDraft, FeedDraft
 from tui_news.errors import ParseError
-from tui_news.fastparse import read_fast
+from tui_news.fastparse import PLAIN_ABSOLUTE, read_fast
 from tui_news.jsonfeed import looks_like_json, read_json_feed
 from tui_news.models import DEFAULT_MAX_BYTES, ParsedArticle, ParsedFeed
-from tui_news.text import MAX_HTML, MAX_TITLE, clean_line, clean_text
+from tui_news.text import MAX_HTML, MAX_TITLE, REPAIRED, clean_line, clean_text, folded_form, index_text
+
+# feedparser guesses a body's encoding with chardet whenever chardet is importable, and readability-lxml (for
+# whole articles) brings chardet along. Its pure-Python detector took 21 s of CPU on 256 KB of binary data (the
+# hostile corpus's deflate bomb read as a file), and a guess is not what a feed declares. Reading stays as it was
+# before chardet was installed: HTTP charset, XML declaration, BOM, then utf-8, windows-1252, iso-8859-2.
+# (A module global that `feedparser.encodings.convert_to_utf8` reads at call time; tested in test_parse_unit.)
+feedparser.encodings.lazy_chardet_encoding = None
 
 MAX_ENTRIES = 2_000
 MAX_URL = 2_000
@@ -214,7 +224,103 @@ def _clamp(value: datetime | None, now: datetime) -> datetime | None:
 # --- links, text, identity -------------------------------------------------------------------------------
 
 
+# --- the common case in one pass -----------------------------------------------------------------------
+# Most text needs none of `clean_text`'s repairs. One search for any character a repair would touch decides;
+# text without one only needs NFC (which returns its argument unless something changes). The classes are
+# built from `text`'s own, so they cannot drift apart; `tests/parse/test_parse_unit.py` checks each shortcut
+# against the function it stands for, on the corpus and on strings made of the characters that matter.
+
+_TEXT_WORK = re.compile(f"[{REPAIRED}]")
+"""Every character `clean_text` changes (escape sequences start with one of them)."""
+_LINE_WORK = re.compile(f"[{REPAIRED}\t\n\u00a0\u2000-\u200b\u202f\u205f\u3000]|  ")
+"""... and every character or run `clean_line` changes besides (line breaks, tabs, odd and double spaces)."""
+
+
+def fast_clean_text(text: str) -> str:
+    """`clean_text(text)`, with the scan for controls done once and nothing rebuilt when there are none."""
+    if not text:
+        return ""
+    # isprintable (a quick C loop) is False for every character of _TEXT_WORK, and for tab and newline
+    if text.isprintable() or _TEXT_WORK.search(text) is None:
+        return unicodedata.normalize("NFC", text)
+    return clean_text(text)
+
+
+def fast_line(text: str, limit: int = MAX_TITLE) -> str:
+    """`clean_line(text, limit)`, likewise."""
+    if text and not text[0].isspace() and not text[-1].isspace() and _LINE_WORK.search(text) is None:
+        line = unicodedata.normalize("NFC", text)
+        if len(line) <= limit:
+            return line
+    return clean_line(text, limit)
+
+
+# Folding a character at a time with a codec: `codecs.charmap_encode` maps each character to one byte through
+# a C table (no Python per character), `charmap_decode` maps the bytes back to the folded characters. The 128
+# characters above ASCII are Vietnamese's letters, the punctuation feeds use most, then other Latin letters
+# that fold to one ASCII letter. For text made only of ASCII and these, folding a character at a time is
+# folding the whole (each is a starter that NFD splits into an ASCII letter and marks, or one that folding
+# leaves alone and that composes with nothing), which `tests/parse/test_parse_unit.py` checks pair by pair.
+# Anything else (another script, a lone mark) raises, and `folded_form` does the work.
+_VI_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+_KEPT = "\u00a0’‘“”–—…•«»·°€£©®™‹›„‚†′″¡¿§¶×÷"
+
+
+def _fold_codec() -> tuple[Any, str]:
+    letters = [c for c in _VI_LETTERS]
+    for cp in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        c = chr(cp)
+        if c in letters or c.casefold() != c or unicodedata.normalize("NFC", c) != c:
+            continue
+        folded = folded_form(c)
+        if len(folded) == 1 and folded.isascii():
+            letters.append(c)
+    kept = [c for c in _KEPT if folded_form(c) == c]
+    upper = letters[: 128 - len(kept)] + kept
+    assert len(upper) == len(set(upper)) == 128
+    encode_map = codecs.charmap_build("".join(map(chr, range(128))) + "".join(upper))
+    decode_table = "".join(map(chr, range(128))) + "".join(folded_form(c) for c in upper)
+    assert len(decode_table) == 256
+    return encode_map, decode_table
+
+
+_FOLD_ENCODE, _FOLD_DECODE = _fold_codec()
+
+
+def _folded(exact: str) -> str:
+    """`folded_form(exact)` for an `exact_form`: by the codec when every character is in it."""
+    try:
+        data = codecs.charmap_encode(exact, "strict", _FOLD_ENCODE)[0]
+    except UnicodeEncodeError:
+        return folded_form(exact)
+    return codecs.charmap_decode(data, "strict", _FOLD_DECODE)[0]
+
+
+def stored_body_forms(html: str | None) -> tuple[str, str]:
+    """`text.body_forms(html)` for HTML this module stored (`clean_text` made it, so it has no surrogates and
+    the scan for them is skipped), with the folding done by `_folded`. The parse job hands these to the writer,
+    which indexes them as they are: they must be exactly what `text.body_forms` gives."""
+    text = index_text(html)
+    if not text:
+        return "", ""
+    exact = unicodedata.normalize("NFC", text).casefold()
+    if exact.isascii():
+        return exact, ""
+    folded = _folded(exact)
+    return exact, folded if folded != exact else ""
+
+
 def _safe_link(raw: str, base: str) -> str | None:
+    """The link as stored: http(s) only, resolved, cleaned, bounded; None when it is not one."""
+    # An absolute http(s) link that urljoin gives back as it is (`fastparse._resolve`'s test), printable ASCII
+    # (nothing for clean_text) and without brackets (which urlsplit may refuse) is its own answer.
+    if (raw.isascii() and len(raw) <= MAX_URL and raw.isprintable() and "[" not in raw and "]" not in raw
+            and PLAIN_ABSOLUTE.match(raw)):
+        return raw
+    return _general_link(raw, base)
+
+
+def _general_link(raw: str, base: str) -> str | None:
     if len(raw) > RAW_SLACK * MAX_URL:  # too long to be a link however much padding it has
         return None
     link = clean_text(raw).strip()
@@ -252,12 +358,12 @@ def _html(text: str) -> str | None:
         return None
     if len(text) > MAX_HTML:
         text = text[:MAX_HTML]
-    return clean_text(text) or None
+    return fast_clean_text(text) or None
 
 
 def _line(text: str, limit: int) -> str:
     """`clean_line` of a field cut to RAW_SLACK times its limit first (bounded work and memory)."""
-    return clean_line(text[: RAW_SLACK * limit], limit)
+    return fast_line(text[: RAW_SLACK * limit], limit)
 
 
 def _derive_title(summary: str | None, content: str | None) -> str:
@@ -270,7 +376,7 @@ def _derive_title(summary: str | None, content: str | None) -> str:
 
 
 def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
-    guid = clean_line(draft.id[:MAX_RAW_GUID], MAX_RAW_GUID)
+    guid = fast_line(draft.id[:MAX_RAW_GUID], MAX_RAW_GUID)
     if not guid:
         guid = link or ""
     if not guid:
@@ -281,7 +387,7 @@ def _identity(draft: EntryDraft, link: str | None, title: str) -> str:
     return guid
 
 
-def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
+def finish_draft(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
     articles: list[ParsedArticle] = []
     seen: set[str] = set()
     for e in draft.entries[:MAX_ENTRIES]:
@@ -290,7 +396,7 @@ def _finish(draft: FeedDraft, *, base: str, now: datetime) -> ParsedFeed:
         content = _html(e.content_html)
         raw_title = e.title[: RAW_SLACK * MAX_TITLE]
         raw_title = _strip_tags(raw_title) if e.title_is_html else raw_title
-        title = clean_line(raw_title) or _derive_title(summary, content)
+        title = fast_line(raw_title) or _derive_title(summary, content)
         guid = _identity(e, link, title)
         if guid in seen:
             continue
@@ -382,11 +488,13 @@ def _parse_xml(body: bytes, *, url: str, content_type: str | None, fast: bool = 
         headers["content-type"] = content_type
     if _OPML.search(body[:4096]):
         raise ParseError(_not_a_feed(body))
-    body = _cap_entries(_drop_big_doctype(_sanitise_charrefs(body)), MAX_ENTRIES)
-    if fast:  # expat in C: deep nesting costs it nothing, so the check below is only for feedparser
-        draft = read_fast(body, content_type, url)
+    if fast:  # libxml2 in C: deep nesting costs it nothing, so the check below is only for feedparser
+        # libxml2 refuses the character references `_sanitise_charrefs` repairs (&#0;, surrogates...), so a
+        # document with one falls back: no need to scan for them first.
+        draft = read_fast(_cap_entries(body, MAX_ENTRIES), content_type, url)
         if draft is not None:
             return draft
+    body = _cap_entries(_drop_big_doctype(_sanitise_charrefs(body)), MAX_ENTRIES)
     _reject_deep_nesting(body)
     try:
         result = _run_feedparser(body, headers)
@@ -448,7 +556,7 @@ def parse_feed(
             draft = read_json_feed(body, max_entries=MAX_ENTRIES)
         else:
             draft = _parse_xml(body, url=url, content_type=content_type, fast=fast)
-        return _finish(draft, base=_safe_base(url), now=now)
+        return finish_draft(draft, base=_safe_base(url), now=now)
     except ParseError:
         raise
     except RecursionError as e:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
-from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError
+from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError, SyncError
 from tui_news.models import (
     ALL_ARTICLES,
     Article,
@@ -44,10 +44,11 @@ from tui_news.models import (
 )
 from tui_news.procs import process_pool
 from tui_news.store.repo import Repository
-from tui_news.text import Document, body_forms, clean_line, clean_text, render_html, rendered_text
+from tui_news.text import Document, clean_line, clean_text, render_html, rendered_text
 
 if TYPE_CHECKING:
     from tui_news.opml import ImportResult
+    from tui_news.sync.models import SyncReport
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -275,6 +276,57 @@ class Service:
     def mark_all_read(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         return self.repo.mark_all_read(flt)
 
+    # ------------------------------------------------------------------ sync
+    # Flag changes need no call here: triggers queue every read/starred change of a synced article in the
+    # transaction that makes it (store/sync_repo.py), so set_read, set_starred and mark_all_read all queue.
+    async def sync(self, *, due_only: bool = False) -> SyncReport:
+        """Push queued flag changes to the [sync] server, then pull its feeds, new articles and flags.
+        Raises SyncError (one line; nothing queued is lost), ConfigError-free: no [sync] is a SyncError too.
+        `due_only` (the reader's schedule): after a failure, wait out the back-off first."""
+        from tui_news.store.sync_repo import SyncRepository
+        from tui_news.sync.engine import SyncEngine, backoff, read_password, source_key
+        from tui_news.sync.models import SyncReport
+        from tui_news.sync.ttrss import TtrssClient
+
+        cfg = self.config.sync
+        if cfg is None:
+            raise SyncError("no [sync] table in the feed list; see README, section Sync")
+        sync_repo = SyncRepository(self.repo.db)
+        source = source_key(cfg)
+        state = await self._store(sync_repo.state, source)
+        if due_only and state.next_try is not None and state.next_try > self.clock():
+            return SyncReport(queued=await self._store(sync_repo.queue_length, source), error=state.last_error)
+        try:
+            password = read_password(cfg)
+            async with TtrssClient(cfg.url, cfg.user, password, verify=cfg.verify,
+                                   timeout=self.settings.total_timeout) as client:
+                report = await SyncEngine(self.repo, sync_repo, source, client, self._store, self.clock).run()
+        except SyncError as exc:
+            with contextlib.suppress(StoreError):
+                await self._store(sync_repo.record_failure, source, str(exc),
+                                  self.clock() + backoff(state.error_count + 1))
+            raise
+        await self._store(sync_repo.record_success, source, self.clock())
+        return report
+
+    def sync_status(self) -> str | None:
+        """One line for a status bar: the sync state and the queue length; None without [sync]."""
+        from tui_news.store.sync_repo import SyncRepository
+        from tui_news.sync.engine import source_key
+
+        if self.config.sync is None:
+            return None
+        sync_repo = SyncRepository(self.repo.db)
+        source = source_key(self.config.sync)
+        state, queued = sync_repo.state(source), sync_repo.queue_length(source)
+        if state.last_error:
+            head = f"sync failed: {state.last_error}"
+        elif state.last_sync:
+            head = f"synced {state.last_sync.astimezone().strftime('%H:%M')}"
+        else:
+            head = "not synced yet"
+        return f"{head} · {queued} queued"
+
     # --------------------------------------------------------------- refresh
     def due_feeds(self, feeds: Sequence[Feed]) -> list[Feed]:
         """Enabled feeds whose next refresh has come, and those whose last refresh failed before this process
@@ -467,7 +519,7 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
     from tui_news import parse  # workers have it preloaded; the UI process imports it at its first refresh
 
     parsed = parse.parse_feed(body, url=url, content_type=content_type, now=now)
-    forms = tuple(body_forms(a.content_html if a.content_html is not None else a.summary_html)
+    forms = tuple(parse.stored_body_forms(a.content_html if a.content_html is not None else a.summary_html)
                   for a in parsed.articles)
     return parsed, forms
 

@@ -42,6 +42,8 @@ _ESCAPE_SEQ = re.compile(
 _LINE_CONTROL = re.compile("[\r\u2028\u2029\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+REPAIRED = "".join(p.pattern[1:-1] for p in (_CONTROL, _LINE_CONTROL, _SURROGATE))
+"""Every character `clean_text` removes or replaces, as the inside of a regex class (`parse` scans for them once)."""
 
 MAX_TITLE = 1_000
 MAX_HTML = 1_000_000

@@ -6,6 +6,7 @@ import pickle
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -496,3 +497,178 @@ def test_no_module_reaches_into_another_modules_private_names() -> None:
             if isinstance(node, ast.Attribute) and node.attr.startswith("_parse_date") and path.name != "dates.py":
                 offenders.append(f"{path.name}: feedparser private {node.attr}")
     assert offenders == []
+
+
+
+def test_feedparser_never_guesses_the_encoding_with_chardet() -> None:
+    """chardet (brought by readability-lxml) is installed, but feedparser must not run its pure-Python detector:
+    21-46 s of CPU for the 256 KB of the hostile corpus's deflate bomb read as a file. The switch itself, and
+    (with the corpus) that the bomb's bytes never reach the detector."""
+    import feedparser.encodings
+
+    import tui_news.parse  # noqa: F401  (the module that switches the guess off)
+
+    assert feedparser.encodings.lazy_chardet_encoding is None
+    chardet = getattr(feedparser.encodings, "chardet", None)
+    bomb = Path(__file__).resolve().parents[2].parent / "shared/corpus/hostile/compression/deflate-bomb-256MiB.xml.zz"
+    if chardet is None or not bomb.is_file():
+        return
+    calls: list[int] = []
+    original = chardet.detect
+    chardet.detect = lambda data: calls.append(len(data)) or original(data)
+    try:
+        with pytest.raises(ParseError):
+            parse_feed(bomb.read_bytes(), url=bomb.as_uri(), now=datetime(2026, 12, 1, tzinfo=UTC))
+    finally:
+        chardet.detect = original
+    assert calls == []
+
+# --- the shortcuts of the parse job (issue 14): each gives what the function it stands for gives --------------
+
+def _corpus_dates(corpus_dir: object) -> list[str]:
+    import re
+    from pathlib import Path
+
+    assert isinstance(corpus_dir, Path)
+    pattern = re.compile(rb"<(?:pubDate|dc:date|published|updated|lastBuildDate)>([^<]{1,80})</")
+    found: set[str] = set()
+    for path in sorted((corpus_dir / "feeds").rglob("*.xml")):
+        if path.stat().st_size < 2_000_000:
+            found.update(m.group(1).decode("utf-8", "replace").strip() for m in pattern.finditer(path.read_bytes()))
+    return sorted(found)
+
+
+def _made_dates() -> list[str]:
+    days, months = ("Mon", "Tue", "Sun"), ("Jan", "Feb", "Jun", "Nov", "Dec")
+    zones = ("+0000", "-0500", "+0530", "+0700", "-1200", "+1400", "GMT", "UT", "Z", "+2359")
+    out = []
+    for day in ("1", "01", "29", "30", "31", "00", "32"):
+        for month in months:
+            for year in ("2026", "2024", "1999", "0001", "9999", "1970"):
+                for time_ in ("00:00:00", "23:59:59", "24:00:00", "12:60:00", "10:00:60"):
+                    for zone in zones:
+                        out.append(f"{days[len(out) % 3]}, {day} {month} {year} {time_} {zone}")
+                        out.append(f"{day} {month} {year} {time_} {zone}")
+    for date in ("2026-11-24", "2024-02-29", "2026-02-29", "0001-01-01", "9999-12-31", "2026-13-01"):
+        for time_ in ("00:00:00", "23:59:59", "10:00:00.123456", "24:00:00"):
+            for zone in ("Z", "+07:00", "-05:30", "+00:00", "-12:00", "+14:00"):
+                out.append(f"{date}T{time_}{zone}")
+    return out
+
+
+def test_common_dates_are_read_as_feedparser_reads_them(corpus: object) -> None:
+    """`dates.read_date` reads RFC 822 and W3C-DTF dates itself; everywhere it must agree with
+    `odd_date or feedparser` (every date in the corpus, and made ones with values out of range)."""
+    from tui_news import dates
+
+    samples = _corpus_dates(corpus) + _made_dates()
+    taken = 0
+    mismatches = []
+    for raw in samples:
+        general = dates.odd_date(raw) or dates.feed_date(raw)
+        if dates._common(raw) is not None:
+            taken += 1
+        if dates.read_date(raw) != general:
+            mismatches.append((raw, dates.read_date(raw), general))
+    assert mismatches == []
+    assert taken > 3_000, "the shortcut should read most of these dates"
+
+
+_SPECIAL = ("a", "Z", " ", "  ", "\t", "\n", "\r", "\x00", "\x1b[31m", "\x7f", "\x85", "\x9b", "\xa0", "é", "e\u0301",
+            "\u0301", "\u2000", "\u2001", "\u200b", "\u200e", "\u202e", "\u2028", "\u2066", "\u3000", "\ufeff",
+            "\ud800", "Ω", "\u2126", "ị", "đ", "Đ", "ð", "İ", "ß", "’", "–", "…", "<b>", "&amp;", "&#x301;", "x",
+            "\U000e0041", "\u1ab0", "\u0345", "ı", "\u09c7", "\u09be", "\u3099", "か", "ω", "ά")
+
+
+def _made_strings(count: int, seed: int = 14) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_SPECIAL) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+def _corpus_texts(corpus_dir: object) -> list[str]:
+    from pathlib import Path
+
+    from tui_news.parse import parse_feed as parse_any
+
+    assert isinstance(corpus_dir, Path)
+    texts: list[str] = []
+    for path in sorted((corpus_dir / "feeds" / "real").rglob("*"))[:200]:
+        if path.is_file() and path.stat().st_size < 2_000_000:
+            try:
+                feed = parse_any(path.read_bytes(), url="https://example.org/", now=NOW)
+            except ParseError:
+                continue
+            for a in feed.articles:
+                texts += [a.title, a.author or "", a.link or "", a.summary_html or "", a.content_html or ""]
+    return texts
+
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def test_one_scan_cleaning_gives_clean_text_and_clean_line(corpus: object) -> None:
+    from tui_news.parse import fast_clean_text, fast_line
+    from tui_news.text import clean_line, clean_text
+
+    texts = _made_strings(20_000) + _corpus_texts(corpus)
+    assert [fast_clean_text(t) for t in texts] == [clean_text(t) for t in texts]
+    for limit in (5, 1_000):
+        assert [fast_line(t, limit) for t in texts] == [clean_line(t, limit) for t in texts]
+
+
+def test_plain_links_are_stored_as_the_general_path_stores_them(corpus: object) -> None:
+    import re
+
+    from tui_news.parse import _general_link, _safe_link
+
+    links = ["https://e.org/a", "https://e.org/a?", "https://e.org/a#", "https://e.org/a;p", "HTTPS://e.org/a",
+             "https://[::1]/a", "https://[bad/a", "https://e.org/a b", "https://e.org/\u202ea", "http://e.org/./a",
+             "https://e.org/%zz", "https://é.org/á", "javascript:x", "https://e.org/a\x7f", " https://e.org/a"]
+    links += [t for t in _corpus_texts(corpus) if t.startswith("http") and len(t) < 3000]
+    links += [m.group(3) for t in _corpus_texts(corpus) for m in re.finditer(
+        r"""(href|src)=(["'])([^"'<>]*)\2""", t)]
+    assert len(links) > 1_000
+    for base in ("https://example.org/feed/", "http://e.org/f", ""):
+        assert [_safe_link(x, base) for x in links] == [_general_link(x, base) for x in links]
+
+
+def test_stored_body_forms_are_the_stores_body_forms(corpus: object) -> None:
+    """The parse job hands the writer the search index's text of each body: it must be exactly what the store
+    would compute itself (`text.body_forms`), or unindexing would not find what was indexed."""
+    from tui_news import text
+    from tui_news.parse import stored_body_forms
+    from tui_news.text import clean_text
+
+    texts = [clean_text(t) for t in _made_strings(20_000)] + _corpus_texts(corpus)
+    assert [stored_body_forms(t) for t in texts] == [text.body_forms(t) for t in texts]
+
+
+def test_folding_a_character_at_a_time_is_folding_the_whole() -> None:
+    """The codec `parse._folded` uses folds each character alone: every pair of its characters (and ASCII)
+    folds as the two folded one by one, so any text made of them does."""
+    from tui_news import text
+    from tui_news.parse import _folded
+
+    mapped = [chr(i) for i in range(0x80, 0x10000) if not 0xD800 <= i <= 0xDFFF and _encodes(chr(i))]
+    assert len(mapped) == 128
+    assert set("ịđ’–…\xa0çöüñ") <= set(mapped)
+    everything = [chr(i) for i in range(128)] + mapped
+    for a in everything:
+        for b in everything:
+            assert _folded(a + b) == text.folded_form(a + b), (a, b)
+    vietnamese = "nghị quyết đổi mới – “tăng trưởng” ở Đà Nẵng".casefold()
+    assert _folded(vietnamese) == text.folded_form(vietnamese) == "nghi quyet doi moi – “tang truong” o da nang"
+
+
+def _encodes(c: str) -> bool:
+    import codecs
+
+    from tui_news.parse import _FOLD_ENCODE
+
+    try:
+        codecs.charmap_encode(c, "strict", _FOLD_ENCODE)
+    except UnicodeEncodeError:
+        return False
+    return True

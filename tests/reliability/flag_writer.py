@@ -1,7 +1,9 @@
 """Run as a script: the app's side of the two-process test.
 
 Marks articles read/unread and starred/unstarred in a loop through its own `Repository` (own connection, own
-process), reading lists and counts in between the way the app does, until `STOP_FILE` appears. Prints one JSON
+process), reading lists and counts in between the way the app does, until `STOP_FILE` appears; `READY_FILE` is
+created once the first write is committed, so the test starts the refreshes against a writer that is going.
+Prints one JSON
 object: {"writes": n, "flags": {article id: [read, starred]}} with the last value it set for each article.
 Any exception is printed on stderr and the exit status is 1.
 """
@@ -15,7 +17,7 @@ import time
 from pathlib import Path
 
 
-def main(db: str, stop_file: str, seed: int) -> int:
+def main(db: str, stop_file: str, ready_file: str, seed: int) -> int:
     from tui_news.store.repo import Repository
 
     rng = random.Random(seed)
@@ -43,6 +45,8 @@ def main(db: str, stop_file: str, seed: int) -> int:
             for i in batch:
                 flags[i] = list(current[i])
             writes += 1
+            if writes == 1:
+                Path(ready_file).touch()
             if writes % 5 == 0:  # the app re-reads its list and the unread counts now and then
                 repo.articles(limit=200)
                 repo.unread_counts()
@@ -54,4 +58,4 @@ def main(db: str, stop_file: str, seed: int) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1], sys.argv[2], int(sys.argv[3])))
+    raise SystemExit(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])))

@@ -37,13 +37,17 @@ def test_app_marks_flags_while_cron_refreshes(tmp_path: Path) -> None:
     common = ["--config", str(config), "--db", str(db)]
     first = run_cli("refresh", *common, cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
-    stop = tmp_path / "stop"
-    writer = subprocess.Popen([sys.executable, str(HERE / "flag_writer.py"), str(db), str(stop), "7"],
+    stop, ready = tmp_path / "stop", tmp_path / "ready"
+    writer = subprocess.Popen([sys.executable, str(HERE / "flag_writer.py"), str(db), str(stop), str(ready), "7"],
                               cwd=tmp_path, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True)
     outputs: list[str] = []
     try:
-        time.sleep(0.3)  # let the writer get going
+        deadline = time.monotonic() + 60
+        while not ready.exists():  # the writer has committed its first flag change
+            assert writer.poll() is None, writer.communicate()
+            assert time.monotonic() < deadline, "the flag writer never wrote"
+            time.sleep(0.01)
         for generation in range(1, REFRESHES + 1):
             write_feeds(folder, generation)
             proc = run_cli("refresh", *common, cwd=tmp_path, timeout=60)

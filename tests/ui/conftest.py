@@ -130,8 +130,14 @@ async def settle(pilot: Pilot, rounds: int = 3) -> None:
 
     An exclusive worker that a newer one replaced is cancelled, which is how the app works, not a failure:
     `wait_for_complete` would raise `WorkerCancelled` for it, so each worker is awaited here on its own. A worker
-    that failed still raises `WorkerFailed`."""
+    that failed still raises `WorkerFailed`. A search the box still holds back (its debounce timer) counts as
+    work too: it is waited for until it has been posted."""
+    from tui_news.ui.widgets.search_box import SearchInput
+
     for _ in range(rounds):
+        for box in pilot.app.query(SearchInput):
+            while box.pending:
+                await pilot.pause(0.01)
         for worker in list(pilot.app.workers):
             try:
                 await worker.wait()

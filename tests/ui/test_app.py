@@ -5,9 +5,12 @@ A seeded tmp cache, a fake fetcher and a fixed clock; no network, no sleeps."""
 from __future__ import annotations
 
 import asyncio
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
 
 from tui_news.service import Service
@@ -22,7 +25,7 @@ from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_tree import FeedTree
 from tui_news.ui.widgets.status_bar import StatusBar
 
-from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, fixed_clock, open_service, settle
+from .conftest import BASE, NOW, FakeFetcher, demo_fetcher, fixed_clock, make_config, open_service, settle
 
 SEED_TITLE = ("Khảo sát về việc thực hiện đổi mới phương thức lãnh đạo của Đảng tại Đảng bộ "
               "thành phố Hải Phòng")
@@ -34,6 +37,24 @@ def row_index(lst: ArticleList, title: str) -> int:
         if row.title == title:
             return index
     raise AssertionError(f"{title!r} not in the list")
+
+
+def highlighted_command(app: NewsApp) -> str:
+    """The plain text of the command palette's highlighted hit ("" when the palette shows none)."""
+    if not isinstance(app.screen, CommandPalette):
+        return ""
+    commands = app.screen.query_one(CommandList)
+    if commands.highlighted is None:
+        return ""
+    return str(commands.get_option_at_index(commands.highlighted).prompt)
+
+
+async def wait_until(pilot, condition, what: str, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll `condition` between Pilot pauses until it holds; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.02)
 
 
 def line_text(widget: ArticleList, y: int) -> str:
@@ -266,9 +287,11 @@ async def test_refresh_on_start_is_cache_first(db: Path) -> None:
     try:
         app = NewsApp(service, refresh_on_start=True, clock=lambda: later)
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(20):
+            # Wait (on conditions) for the list, the first fetch and the progress line; no fetch returns meanwhile.
+            for _ in range(2000):
                 await pilot.pause()
-                if app.query_one(ArticleList).total and fetcher.calls:
+                if (app.query_one(ArticleList).total and fetcher.calls
+                        and "Refreshing" in app.screen.status.line):
                     break
             assert app.query_one(ArticleList).total == 14  # from the cache, before any fetch returned
             assert app.screen.refreshing
@@ -445,8 +468,7 @@ async def test_command_palette_goes_to_feed(make_app) -> None:  # type: ignore[n
         await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"Go to feed: World desk")
-        await settle(pilot)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "Go to feed: World desk" in highlighted_command(app), "the palette's hit")
         await pilot.press("enter")
         await settle(pilot)
         lst = app.query_one(ArticleList)
@@ -504,10 +526,33 @@ async def test_feed_text_is_never_markup(make_app) -> None:  # type: ignore[no-u
         await pilot.click("#article-body", offset=(3, 0))
         await settle(pilot)
         assert app.is_running
-        # The palette shows the feed names literally too (none are markup, but titles go through Text).
-        await pilot.press("slash", *"bold red")
-        await settle(pilot)
-        assert app.is_running
+
+
+async def test_command_palette_shows_a_markup_feed_name_literally_and_goes_there(db: Path, fetcher: FakeFetcher
+                                                                                 ) -> None:
+    """A feed named like Rich markup: the palette lists it as written, and choosing it opens that feed."""
+    name = "[bold red]World[/] [@click=app.quit]desk[/]"
+    config = make_config()
+    feeds = tuple(replace(f, name=name) if f.name == "World desk" else f for f in config.feeds)
+    service = Service.open(replace(config, feeds=feeds), db, clock=fixed_clock,
+                           fetcher_factory=lambda _settings: fetcher, processes=1)
+    try:
+        app = NewsApp(service, refresh_on_start=False, clock=fixed_clock)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.press(*"feed World desk")
+            await wait_until(pilot, lambda: name in highlighted_command(app), "the markup-named feed in the palette")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, CommandPalette)
+            world = next(f for f in app.query_one(FeedTree).feeds.values() if f.display_title == name)
+            lst = app.query_one(ArticleList)
+            assert lst.flt == ArticleFilter(feed_id=world.id)
+            assert lst.total == 5
+            assert app.is_running
+    finally:
+        service.close()
 
 
 async def test_failure_detail_for_gone_feed_in_palette_help(make_app) -> None:  # type: ignore[no-untyped-def]

@@ -105,6 +105,15 @@ def find_styled(lines: list[list[Cell]], needle: str) -> list[list[Cell]]:
     return found
 
 
+def styled_as(lines: list[list[Cell]], needle: str, want: Cell) -> list[list[Cell]]:
+    """The occurrences of `needle` whose every non-space cell has `want`'s attributes (and colour, if it has one)."""
+    return [
+        cells for cells in find_styled(lines, needle)
+        if all((c.bold, c.italic, c.underline) == (want.bold, want.italic, want.underline)
+               and (want.fg is None or c.fg == want.fg) for c in cells if not c.char.isspace())
+    ]
+
+
 def expected_styles() -> dict[str, Cell]:
     """PERSON and RESOLUTION styles as the app resolves them from app.tcss (default theme)."""
     import asyncio
@@ -146,15 +155,20 @@ class Tmux:
     def screen(self, escapes: bool = False) -> str:
         return self.run("capture-pane", "-p", *(["-e"] if escapes else []), "-t", "e2e")
 
-    def wait_for(self, predicate, timeout: float = 30.0) -> str:  # type: ignore[no-untyped-def]
+    def poll(self, predicate, timeout: float = 30.0, escapes: bool = False) -> str:  # type: ignore[no-untyped-def]
+        """Capture the screen every 0.1 s until `predicate` holds or `timeout` passes; the last capture."""
         deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if predicate(screen):
+        while True:
+            screen = self.screen(escapes)
+            if predicate(screen) or time.monotonic() >= deadline:
                 return screen
             time.sleep(0.1)
-        raise AssertionError(f"timed out; the screen was:\n{screen}")
+
+    def wait_for(self, predicate, timeout: float = 30.0) -> str:  # type: ignore[no-untyped-def]
+        screen = self.poll(predicate, timeout)
+        if not predicate(screen):
+            raise AssertionError(f"timed out; the screen was:\n{screen}")
+        return screen
 
 
 @pytest.fixture
@@ -179,20 +193,18 @@ def test_demo_search_open_and_entity_styles(tmux: Tmux) -> None:
     tmux.wait_for(lambda s: "Search: khao sat doi moi" in s and "Khảo sát" in s)
     tmux.run("send-keys", "-t", "e2e", "Enter")
     tmux.wait_for(lambda s: "Đoàn khảo sát của Ban Chỉ đạo" in s)
-    time.sleep(0.3)  # let the last frame land
-    lines = parse_screen(tmux.screen(escapes=True))
     expected = expected_styles()
-    for needle, kind in ((PERSON, "PERSON"), (RESOLUTION, "RESOLUTION")):
+    kinds = ((PERSON, "PERSON"), (RESOLUTION, "RESOLUTION"))
+    # The entity highlights land after the text: wait until both are drawn (or time out), then check.
+    screen = tmux.poll(lambda s: all(styled_as(parse_screen(s), needle, expected[kind]) for needle, kind in kinds),
+                       escapes=True)
+    lines = parse_screen(screen)
+    for needle, kind in kinds:
         occurrences = find_styled(lines, needle)
         assert occurrences, f"{needle!r} is not on screen unbroken"
         want = expected[kind]
-        styled = [
-            cells for cells in occurrences
-            if all((c.bold, c.italic, c.underline) == (want.bold, want.italic, want.underline)
-                   and (want.fg is None or c.fg == want.fg) for c in cells if not c.char.isspace())
-        ]
-        assert styled, (kind, want, [[(c.char, c.bold, c.italic, c.underline, c.fg) for c in occ[:3]]
-                                     for occ in occurrences])
+        assert styled_as(lines, needle, want), (kind, want, [[(c.char, c.bold, c.italic, c.underline, c.fg)
+                                                              for c in occ[:3]] for occ in occurrences])
     # The two kinds look different.
     assert expected["PERSON"] != expected["RESOLUTION"]
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +34,21 @@ from tui_news.store import fts
 from tui_news.store.db import BODY, FEED_TITLE, Database, marks, translate, wrap_errors
 from tui_news.store.schema import migrate
 from tui_news.text import clean_line
+
+PAUSE_IN_STORE = "TUI_NEWS_TEST_PAUSE_IN_STORE"
+"""Tests only (tests/integration/test_crash.py). "N:PATH": the N-th `store_feed` of this process, once its
+articles are written and before its feed row and COMMIT, writes what it wrote to PATH and waits to be killed."""
+_store_calls = itertools.count(1)
+
+
+def _pause_mid_write(feed_id: int, new: int, updated: int) -> None:
+    spec = os.environ.get(PAUSE_IN_STORE, "")
+    call, _, path = spec.partition(":")
+    if next(_store_calls) != int(call):
+        return
+    Path(path + ".tmp").write_text(json.dumps({"feed_id": feed_id, "new": new, "updated": updated}), "utf-8")
+    os.replace(path + ".tmp", path)
+    threading.Event().wait()
 
 
 def to_ts(moment: datetime | None) -> int | None:
@@ -77,6 +95,8 @@ def _conditions(conditions: Sequence[Condition]) -> tuple[list[str], list[object
     return where, params
 
 
+_NOT_SYNCED = "id NOT IN (SELECT feed_id FROM sync_feeds)"
+"""SQL: a feed of feeds.toml, not one mirrored from a sync server (tui_news.sync owns those)."""
 _UNREAD_SQL = "SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY feed_id"
 _FEED_COLUMNS = """f.id, f.url, f.fetch_url, f.title, f.name, f.tags, f.enabled, f.last_status, f.last_error,
     f.error_count, f.last_refresh, f.next_refresh"""
@@ -130,13 +150,14 @@ class Repository:
                   for position, f in enumerate(feeds)}
         conn = self.db.connect()
         with wrap_errors(self.db.path):
-            rows = conn.execute("SELECT url, name, tags, enabled, in_config, position FROM feeds").fetchall()
+            rows = conn.execute("SELECT url, name, tags, enabled, in_config, position FROM feeds "
+                                f"WHERE {_NOT_SYNCED}").fetchall()
         current = {tuple(r) for r in rows if r["in_config"] or r["url"] in {f.url for f in feeds}}
         if current == wanted:
             return
         self.check_not_damaged()  # config changes are rare: make sure we are not writing into damage
         with self.db.transaction() as conn:
-            conn.execute("UPDATE feeds SET in_config = 0")
+            conn.execute(f"UPDATE feeds SET in_config = 0 WHERE {_NOT_SYNCED}")  # a sync server's feeds stay
             for position, feed in enumerate(feeds):
                 conn.execute(
                     """INSERT INTO feeds (url, name, tags, enabled, in_config, position)
@@ -275,6 +296,8 @@ class Repository:
                     updated += 1
             if changed_ids:
                 fts.index_articles(conn, changed_ids, bodies)
+            if PAUSE_IN_STORE in os.environ:
+                _pause_mid_write(feed_id, new, updated)
             conn.execute(
                 """UPDATE feeds SET title = coalesce(?, title), link = coalesce(?, link), etag = ?,
                        last_modified = ?, body_hash = ?, last_status = ?, last_error = ?, error_count = 0,

@@ -98,10 +98,65 @@ def _v3(conn: sqlite3.Connection) -> None:
     run_script(conn, V3_HOLDS)
 
 
+V4_SYNC = """
+-- Sync with a server (tui_news.sync). `source` names the server (kind + url + user).
+CREATE TABLE sync_feeds (
+    feed_id   INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+    source    TEXT NOT NULL,
+    remote_id INTEGER NOT NULL,
+    UNIQUE (source, remote_id)
+);
+CREATE TABLE sync_articles (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    source     TEXT NOT NULL,
+    remote_id  INTEGER NOT NULL,
+    UNIQUE (source, remote_id)
+);
+-- Flag changes made here, waiting to reach the server. Keyed by the server's id, so a change outlives the
+-- article's local row (retention). Filled by the triggers below, in the transaction that changes the flag:
+-- a crash can never keep a change and lose its queue entry.
+CREATE TABLE sync_queue (
+    source     TEXT NOT NULL,
+    remote_id  INTEGER NOT NULL,
+    field      TEXT NOT NULL CHECK (field IN ('read', 'starred')),
+    value      INTEGER NOT NULL,
+    changed_at INTEGER NOT NULL,   -- unix seconds, UTC
+    PRIMARY KEY (source, remote_id, field)
+);
+CREATE TABLE sync_state (
+    source      TEXT PRIMARY KEY,
+    since_id    INTEGER NOT NULL DEFAULT 0,
+    last_sync   INTEGER,
+    last_error  TEXT,
+    error_count INTEGER NOT NULL DEFAULT 0,
+    next_try    INTEGER
+);
+CREATE TRIGGER sync_queue_read AFTER UPDATE OF read ON articles
+WHEN OLD.read != NEW.read AND EXISTS (SELECT 1 FROM sync_articles WHERE article_id = NEW.id)
+BEGIN
+    INSERT OR REPLACE INTO sync_queue (source, remote_id, field, value, changed_at)
+    SELECT source, remote_id, 'read', NEW.read, CAST(strftime('%s', 'now') AS INTEGER)
+    FROM sync_articles WHERE article_id = NEW.id;
+END;
+CREATE TRIGGER sync_queue_starred AFTER UPDATE OF starred ON articles
+WHEN OLD.starred != NEW.starred AND EXISTS (SELECT 1 FROM sync_articles WHERE article_id = NEW.id)
+BEGIN
+    INSERT OR REPLACE INTO sync_queue (source, remote_id, field, value, changed_at)
+    SELECT source, remote_id, 'starred', NEW.starred, CAST(strftime('%s', 'now') AS INTEGER)
+    FROM sync_articles WHERE article_id = NEW.id;
+END;
+"""
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    run_script(conn, V4_SYNC)
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _v1),
     (2, fts.migrate),
     (3, _v3),
+    (4, _v4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

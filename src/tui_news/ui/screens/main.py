@@ -202,6 +202,8 @@ class MainScreen(Screen[None]):
         self._job(jobs.article, article_id, group="article")
 
     def start_refresh(self, feed_ids: list[int] | None, due_only: bool = False) -> None:
+        self.refreshing = True  # until the worker's state says otherwise (on_worker_state_changed)
+
         async def run() -> None:
             self.post_message(await jobs.refresh(self.app.service, self.post_message, feed_ids, due_only))
 
