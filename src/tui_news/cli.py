@@ -148,9 +148,9 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         else:
             line = f"ok      {o.title}: {o.new} new, {o.updated} updated"
         print(line)
-    print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed")
     if pages:  # a page that failed is the article's state, not the feed's: the exit status stays
         print(f"{sum(pages.values())} full texts: {pages.get('ok', 0)} fetched, {pages.get('failed', 0)} failed")
+    print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed")  # the last line, as before
     return 1 if failed else 0
 
 
