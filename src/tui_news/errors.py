@@ -57,6 +57,20 @@ class CacheCorruptError(StoreError):
         )
 
 
+class ArticlesGoneError(StoreError):
+    """A write (read/starred flag) met articles that are no longer in the cache: retention in another process
+    (a `tui-news refresh` from cron) deleted them after the list was loaded. The other ids were written."""
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        n = len(ids)
+        super().__init__(
+            f"{n} article{'s' if n != 1 else ''} had been removed from the cache by a refresh in another process "
+            "(retention); nothing was changed for "
+            f"{'them' if n != 1 else 'it'}: the list is reloaded"
+        )
+
+
 class SearchQueryError(TuiNewsError, ValueError):
     """A malformed search query; the message says what is wrong."""
 

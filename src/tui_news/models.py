@@ -52,10 +52,11 @@ class Settings:
     """Size cap for one (decompressed) body."""
     refresh_minutes: int = 60
     """Default interval between refreshes of a feed in the app."""
-    retention_days: int | None = None
-    """Delete unstarred articles older than this (None keeps everything)."""
-    max_articles_per_feed: int | None = None
-    """Keep at most this many unstarred articles per feed (None keeps everything)."""
+    retention_days: int | None = 365
+    """Delete unstarred articles older than this (None, only from code, keeps everything)."""
+    max_articles_per_feed: int | None = 2000
+    """Keep at most this many unstarred articles per feed (None, only from code, keeps everything). Also bounds
+    what one refresh can add: a feed of 100,000 items is cut to the parser's 2,000 and then to this."""
     cache_path: Path | None = None
     """The SQLite cache; None means the XDG data dir."""
 

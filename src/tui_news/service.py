@@ -50,6 +50,8 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 MAX_BACKOFF = timedelta(hours=24)
+HOLD_OPEN = timedelta(hours=24)
+"""An article opened in the reader is kept out of retention (in every process) this long after it was opened."""
 STALE_INDEX_NOTE = "the search index is out of date; run `tui-news reindex` to rebuild it"
 PROCESS_POOL_MIN_BODIES = 4
 """Below this many bodies to parse, parse in a thread: starting processes would cost more."""
@@ -157,6 +159,8 @@ class Service:
         article = self.repo.article(article_id)
         if article is None:
             return None
+        with contextlib.suppress(StoreError):  # a read-only or busy cache still shows the article
+            self.repo.hold([article_id], self.clock() + HOLD_OPEN)
         document = render_html(article.html)
         from tui_news import entities as entity_finder  # imported when first needed: keeps start-up fast
 
@@ -240,9 +244,11 @@ class Service:
 
     # ---------------------------------------------------------------- writes
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
+        """Raises ArticlesGoneError (after writing the others) when some ids are no longer in the cache."""
         self.repo.set_read(article_ids, read)
 
     def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
+        """Raises ArticlesGoneError (after writing the others) when some ids are no longer in the cache."""
         self.repo.set_starred(article_ids, starred)
 
     def mark_all_read(self, flt: ArticleFilter = ALL_ARTICLES) -> int:

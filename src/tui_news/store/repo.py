@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui_news.errors import CacheCorruptError, SearchQueryError, StoreError
+from tui_news.errors import ArticlesGoneError, CacheCorruptError, SearchQueryError, StoreError
 from tui_news.models import (
     ALL_ARTICLES,
     Article,
@@ -283,7 +283,7 @@ class Repository:
                  status, None, now_ts, to_ts(next_refresh), feed_id),
             )
             if max_articles is not None:
-                self._trim_feed(conn, feed_id, max_articles)
+                self._trim_feed(conn, feed_id, max_articles, now)
         return new, updated
 
     def load_unindexed(self, rows: Sequence[Sequence[object]], *, refreshed: int, next_refresh: int) -> None:
@@ -409,14 +409,34 @@ class Repository:
         )
 
     def set_read(self, article_ids: Iterable[int], read: bool = True) -> None:
-        ids = list(article_ids)
-        with self.db.transaction() as conn:
-            conn.executemany("UPDATE articles SET read = ? WHERE id = ?", [(int(read), i) for i in ids])
+        """Raises ArticlesGoneError naming the ids no longer in the cache (the others are written)."""
+        self._set_flag("read", article_ids, read)
 
     def set_starred(self, article_ids: Iterable[int], starred: bool = True) -> None:
-        ids = list(article_ids)
+        """Raises ArticlesGoneError naming the ids no longer in the cache (the others are written)."""
+        self._set_flag("starred", article_ids, starred)
+
+    def _set_flag(self, column: str, article_ids: Iterable[int], value: bool) -> None:
+        assert column in ("read", "starred")
+        ids = list(dict.fromkeys(article_ids))
+        gone: list[int] = []
         with self.db.transaction() as conn:
-            conn.executemany("UPDATE articles SET starred = ? WHERE id = ?", [(int(starred), i) for i in ids])
+            for article_id in ids:
+                # rowcount counts matched rows (SQLite reports a no-op UPDATE as changed): 0 means no such row.
+                if conn.execute(f"UPDATE articles SET {column} = ? WHERE id = ?",
+                                (int(value), article_id)).rowcount == 0:
+                    gone.append(article_id)
+        if gone:
+            raise ArticlesGoneError(gone)
+
+    def hold(self, article_ids: Iterable[int], until: datetime) -> None:
+        """Keep these articles out of retention (in every process) until `until`: the reader has them open."""
+        ts = int(until.timestamp())
+        with self.db.transaction() as conn:
+            conn.executemany(
+                """INSERT INTO holds (article_id, until) SELECT id, ? FROM articles WHERE id = ?
+                   ON CONFLICT(article_id) DO UPDATE SET until = max(until, excluded.until)""",
+                [(ts, i) for i in article_ids])
 
     def mark_all_read(self, flt: ArticleFilter = ALL_ARTICLES) -> int:
         where, params = self._where(flt)
@@ -502,10 +522,12 @@ class Repository:
         return [(r[0], r[1], r[2]) for r in rows]
 
     # ------------------------------------------------------------ retention
-    def _trim_feed(self, conn: sqlite3.Connection, feed_id: int, keep: int) -> int:
+    def _trim_feed(self, conn: sqlite3.Connection, feed_id: int, keep: int, now: datetime) -> int:
+        """Delete the feed's unstarred articles beyond the newest `keep`, except held ones (an open article)."""
         ids = [r[0] for r in conn.execute(
             """SELECT id FROM articles WHERE feed_id = ? AND starred = 0
-               ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?""", (feed_id, keep))]
+                   AND id NOT IN (SELECT article_id FROM holds WHERE until > ?)
+               ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?""", (feed_id, int(now.timestamp()), keep))]
         self._delete(conn, ids)
         return len(ids)
 
@@ -516,19 +538,22 @@ class Repository:
             conn.execute(f"DELETE FROM articles WHERE id IN ({marks(len(chunk))})", chunk)
 
     def apply_retention(self, now: datetime, days: int | None, per_feed: int | None) -> int:
-        """Delete old unstarred articles. Starred articles are never deleted. Returns how many went."""
+        """Delete old unstarred articles. Starred articles are never deleted, nor held ones (open in a reader,
+        in any process: see `hold`). Returns how many went."""
         deleted = 0
         with self.db.transaction() as conn:
+            conn.execute("DELETE FROM holds WHERE until <= ?", (int(now.timestamp()),))
             if days is not None:
                 cutoff = int(now.timestamp()) - days * 86400
                 ids = [r[0] for r in conn.execute(
-                    "SELECT id FROM articles WHERE starred = 0 AND published < ? AND first_seen < ?",
+                    """SELECT id FROM articles WHERE starred = 0 AND published < ? AND first_seen < ?
+                         AND id NOT IN (SELECT article_id FROM holds)""",
                     (cutoff, cutoff))]
                 self._delete(conn, ids)
                 deleted += len(ids)
             if per_feed is not None:
                 for (feed_id,) in conn.execute("SELECT id FROM feeds").fetchall():
-                    deleted += self._trim_feed(conn, feed_id, per_feed)
+                    deleted += self._trim_feed(conn, feed_id, per_feed, now)
         return deleted
 
     # --------------------------------------------------------------- search

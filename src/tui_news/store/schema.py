@@ -85,9 +85,23 @@ def _v1(conn: sqlite3.Connection) -> None:
     run_script(conn, V1)
 
 
+V3_HOLDS = """
+-- Articles a reader has open (or just flagged): retention, in any process, leaves them alone until `until`.
+CREATE TABLE holds (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    until      INTEGER NOT NULL   -- unix seconds, UTC
+);
+"""
+
+
+def _v3(conn: sqlite3.Connection) -> None:
+    run_script(conn, V3_HOLDS)
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _v1),
     (2, fts.migrate),
+    (3, _v3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
