@@ -702,6 +702,45 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
 
 
 # ------------------------------------------------------- commands without a cache
+def extract_source(source: str, *, url: str | None = None, config: Config | None = None) -> Any:
+    """`tui-news extract`: a page from a file (`url` names where it came from, for the site rules) or from a
+    URL (fetched with the same guard and limits as article pages, as if linked from a public feed).
+    Returns `tui_news.extract.Extracted`; raises ExtractError (nothing extractable), FetchError or OSError."""
+    from tui_news.errors import FetchError
+    from tui_news.extract import extract
+
+    settings = config.settings if config is not None else Settings()
+    rules = tuple(config.sites) if config is not None else ()
+    if source.lower().startswith(("http://", "https://")):
+        page, base = asyncio.run(_fetch_one_page(source, settings)), url or source
+    else:
+        path = Path(source).expanduser()
+        size = path.stat().st_size
+        if size > settings.page_max_bytes:
+            raise FetchError(f"{path} is larger than page_max_bytes ({size:,} bytes)")
+        page, base = path.read_bytes(), url or path.resolve().as_uri()
+    return extract(page, base, rules)
+
+
+def shown_text(html: str) -> str:
+    """The text the reader shows for this HTML."""
+    return rendered_text(html)
+
+
+async def _fetch_one_page(url: str, settings: Settings) -> bytes:
+    from tui_news.errors import FetchError
+    from tui_news.pages import PageFetcher, content_type_problem
+
+    async with PageFetcher(settings) as fetcher:
+        result = await fetcher.fetch_page(url)
+    if result.error is not None:
+        raise FetchError(clean_line(result.error), status=result.status)
+    problem = content_type_problem(result.headers)
+    if problem is not None:
+        raise FetchError(problem)
+    return result.body or b""
+
+
 def import_opml(path: Path, config_path: Path | None) -> tuple[list[FeedConfig], list[str], Path]:
     """Add an OPML file's feeds to a feeds.toml (None: the one the lookup finds). Returns (feeds added, lines
     skipped, the file written). The cache follows the next time a Service opens it."""
