@@ -8,9 +8,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 
-from .server import PageServer, Route
 from tui_news import cli
 from tui_news.extract import bundled_rules
+
+from .server import PageServer, Route
 
 PAGES = Path(__file__).resolve().parents[1] / "data" / "pages"
 SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from tui_news.extract.score import score
+
 from .conftest import PAGES, SEED, Run, Setup, lead_of, page_route, rss, site_rule, write_config
 from .server import PageServer, Route
-from tui_news.extract.score import score
 
 
 def seed_html() -> str:
@@ -128,4 +129,4 @@ def test_pages_are_fetched_politely(run: Callable[..., Run], news: Setup, server
     assert page_requests
     for headers in page_requests:
         assert headers["User-Agent"].startswith("tui-news/")
-        assert "Cookie" not in headers
+        assert "Cookie" not in headers, headers.get("Cookie")
