@@ -11,7 +11,7 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from tui_news import __version__
 
 if TYPE_CHECKING:
     from tui_news.models import Config, FeedOutcome
+    from tui_news.models import FullText as FullTextState
     from tui_news.service import Service
 
 PROG = "tui-news"
@@ -52,7 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
         _common(p, suppress=True)
         return p
 
-    command("refresh", "refresh every enabled feed and print a summary per feed")
+    p = command("refresh", "refresh every enabled feed and print a summary per feed, then fetch the article "
+                           "pages that are due (full_text in feeds.toml)")
+    p.add_argument("--no-full-text", action="store_true", help="do not fetch article pages this time")
+    p = command("show", "print one article (its id from `search --json`) as the reader shows it")
+    p.add_argument("id", metavar="ID", type=int)
+    p.add_argument("--json", action="store_true", help="print a JSON object with the text and its entities")
+    p = command("extract", "extract the article from a page (a file or a URL), as `refresh` does with full_text")
+    p.add_argument("source", metavar="URL_OR_FILE")
+    p.add_argument("--url", metavar="URL", help="where the file came from (picks the site rule)")
+    p.add_argument("--json", action="store_true", help="print a JSON object")
+    p = command("reextract", "extract the kept article pages again (after a site rule changed), without "
+                             "downloading them")
+    p.add_argument("--feed", metavar="NAME", help="only this feed's articles (its title or URL)")
     p = command("feeds", "list feeds with unread and total counts, last status and error")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p = command("import-opml", "add the feeds of an OPML file to feeds.toml")
@@ -89,8 +102,15 @@ def _open(args: argparse.Namespace) -> Service:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     service = _open(args)
+    pages: dict[str, int] = {}
+
+    def counted(_article_id: int, state: FullTextState) -> None:
+        key = "ok" if state.status == "ok" else "failed"
+        pages[key] = pages.get(key, 0) + 1
+
     try:
-        outcomes = asyncio.run(_refresh_with_progress(service))
+        outcomes = asyncio.run(_refresh_with_progress(service, full_text=not args.no_full_text,
+                                                      on_full_text=counted))
     finally:
         service.close()
     failed = 0
@@ -106,12 +126,16 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             line = f"ok      {o.title}: {o.new} new, {o.updated} updated"
         print(line)
     print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed")
+    if pages:  # a page that failed is the article's state, not the feed's: the exit status stays
+        print(f"{sum(pages.values())} full texts: {pages.get('ok', 0)} fetched, {pages.get('failed', 0)} failed")
     return 1 if failed else 0
 
 
-async def _refresh_with_progress(service: Service) -> list[FeedOutcome]:
+async def _refresh_with_progress(service: Service, *, full_text: bool = True,
+                                 on_full_text: Callable[[int, FullTextState], None] | None = None
+                                 ) -> list[FeedOutcome]:
     if not sys.stderr.isatty():
-        return await service.refresh()
+        return await service.refresh(full_text=full_text, on_full_text=on_full_text)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -126,7 +150,8 @@ async def _refresh_with_progress(service: Service) -> list[FeedOutcome]:
         def done(outcome: FeedOutcome) -> None:
             progress.update(task, advance=1, description=outcome.title[:40])
 
-        return await service.refresh(on_start=started, on_result=done)
+        return await service.refresh(on_start=started, on_result=done, full_text=full_text,
+                                     on_full_text=on_full_text)
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
@@ -206,6 +231,82 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_show(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        detail = service.view(args.id)
+    finally:
+        service.close()
+    if detail is None:
+        _err(f"error: no article with id {args.id}")
+        return 1
+    a, text = detail.article, detail.document.text
+    if args.json:
+        from datetime import UTC
+
+        data = {
+            "id": a.id, "feed": a.feed_title, "title": a.title, "link": a.link, "author": a.author,
+            "published": a.published.astimezone(UTC).isoformat(), "full_text_status": detail.full_text.label,
+            "version": detail.version, "text": text,
+            "entities": [{"start": e.start, "end": e.end, "type": e.kind, "text": text[e.start:e.end], "key": e.key}
+                         for e in detail.entities],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(a.title)
+    print(f"{a.feed_title} · {a.published.astimezone():%Y-%m-%d %H:%M} · {detail.header()}")
+    if a.link:
+        print(a.link)
+    print()
+    print(text)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from tui_news.config import find_config, load_config
+    from tui_news.service import extract_source
+
+    try:
+        config = load_config(find_config(args.config))
+    except Exception:  # no usable feeds.toml: extract without the user's rules
+        config = None
+    try:
+        got = extract_source(args.source, url=args.url, config=config)
+    except OSError as exc:
+        _err(f"error: cannot read {args.source}: {exc.strerror or exc}")
+        return 1
+    if args.json:
+        data = {"title": got.title, "authors": list(got.authors),
+                "published": got.published.isoformat() if got.published else None,
+                "extractor": got.extractor, "text": _shown_text(got.html)}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(got.title)
+    print(f"extractor: {got.extractor}; authors: {', '.join(got.authors) or '-'}")
+    print()
+    print(_shown_text(got.html))
+    return 0
+
+
+def _shown_text(html: str) -> str:
+    from tui_news.service import shown_text
+
+    return shown_text(html)
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    service = _open(args)
+    try:
+        try:
+            ok, failed = service.reextract(args.feed)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    finally:
+        service.close()
+    print(f"{ok + failed} kept pages extracted again: {ok} ok, {failed} failed")
+    return 0
+
+
 def cmd_reindex(args: argparse.Namespace) -> int:
     service = _open(args)
     try:
@@ -250,7 +351,8 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "refresh": cmd_refresh, "feeds": cmd_feeds, "import-opml": cmd_import_opml, "export-opml": cmd_export_opml,
-    "search": cmd_search, "reindex": cmd_reindex, "entities": cmd_entities,
+    "search": cmd_search, "reindex": cmd_reindex, "entities": cmd_entities, "show": cmd_show,
+    "extract": cmd_extract, "reextract": cmd_reextract,
 }
 
 

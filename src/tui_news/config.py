@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from tui_news.errors import ConfigError
-from tui_news.models import BINDING_IDS, Config, FeedConfig, Settings
+from tui_news.models import BINDING_IDS, FULL_TEXT_MODES, Config, FeedConfig, Settings
 from tui_news.text import CONTROL_CHARS, clean_line
 
 APP_NAME = "tui-news"
@@ -32,7 +32,7 @@ ENV_DB = "TUI_NEWS_DB"
 
 _FEED_KEYS = {f.name for f in fields(FeedConfig)}
 _SETTINGS_KEYS = {f.name for f in fields(Settings)}
-_TOP_KEYS = {"feeds", "settings", "keys"}
+_TOP_KEYS = {"feeds", "settings", "keys", "sites"}
 _SCHEMES = {"http", "https", "file"}
 
 # Characters no config value may hold: C0 (tab and newline too), DEL, C1, bidi embeddings/overrides/isolates
@@ -48,6 +48,10 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "refresh_minutes": (1, MINUTES_PER_YEAR),
     "retention_days": (1, 36_500),
     "max_articles_per_feed": (1, 10_000_000),
+    "full_text_per_refresh": (0, 10_000),
+    "full_text_retries": (1, 100),
+    "page_max_bytes": (1024, 1024 ** 3),
+    "page_keep_days": (0, 36_500),
 }
 """Whole-number settings: (least, most), both allowed. README's settings block shows the same ranges."""
 FLOAT_RANGES: dict[str, float] = {"connect_timeout": 3600.0, "read_timeout": 3600.0, "total_timeout": 3600.0}
@@ -208,6 +212,9 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
     if "refresh_minutes" in raw:
         _check_range(path, loc, raw["refresh_minutes"], INT_RANGES["refresh_minutes"], f"{key}.refresh_minutes",
                      "feeds", index, "refresh_minutes")
+    full_text = raw.get("full_text")
+    if full_text is not None:
+        _check_full_text(path, loc, full_text, f"{key}.full_text", "feeds", index)
     return FeedConfig(
         url=url,
         name=feed_name,
@@ -215,7 +222,30 @@ def _feed(path: Path, loc: _Locator, raw: Any, index: int) -> FeedConfig:
         enabled=raw.get("enabled", True),
         refresh_minutes=raw.get("refresh_minutes"),
         verify=raw.get("verify", True),
+        full_text=full_text,
     )
+
+
+def _check_full_text(path: Path, loc: _Locator, value: Any, key: str, header: str, index: int) -> None:
+    if value not in FULL_TEXT_MODES:
+        raise ConfigError(path, f"must be one of {', '.join(repr(m) for m in FULL_TEXT_MODES)}, not {value!r}"[:200],
+                          line=loc.line(header, "full_text", index), key=key)
+
+
+def _sites(path: Path, loc: _Locator, raw: Any) -> tuple[Any, ...]:
+    """`[[sites]]`: the user's extraction rules (same keys as the bundled `extract/sites.toml`)."""
+    if not isinstance(raw, list):
+        raise ConfigError(path, "must be [[sites]] tables", line=loc.line(None, "sites"), key="sites")
+    from tui_news.extract.rules import rule_from_mapping  # lxml: imported only when there are rules
+
+    rules = []
+    for index, table in enumerate(raw):
+        try:
+            rules.append(rule_from_mapping(table, str(path)))
+        except ConfigError as exc:
+            raise ConfigError(path, exc.message, line=loc.line("sites", exc.key, index),
+                              key=f"sites[{index}]" + (f".{exc.key}" if exc.key else "")) from None
+    return tuple(rules)
 
 
 def _check_range(path: Path, loc: _Locator, value: int, bounds: tuple[int, int], key: str, header: str,
@@ -246,6 +276,8 @@ def _settings(path: Path, loc: _Locator, raw: Any) -> Settings:
                 raise ConfigError(path, f"must be more than 0 and at most {most:g} seconds, not {value}"[:200],
                                   line=loc.line("settings", name), key=key)
             value = float(value)
+        elif name == "full_text":
+            _check_full_text(path, loc, value, key, "settings", 0)
         elif name == "cache_path":
             _check_type(path, loc, value, str, key, "settings", 0, "a path", name)
             _check_clean(path, loc, value, key, "settings", 0, name)
@@ -281,7 +313,7 @@ def load_config(path: str | os.PathLike[str]) -> Config:
     loc = _Locator(text)
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
-        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: feeds, settings, keys)",
+        raise ConfigError(path, f"unknown key '{_shown(unknown[0])}' (known: feeds, settings, keys, sites)",
                           line=loc.line(None, unknown[0]) or loc.line(unknown[0]), key=_shown(unknown[0]))
     feeds_raw = raw.get("feeds", [])
     if not isinstance(feeds_raw, list):
@@ -305,4 +337,5 @@ def load_config(path: str | os.PathLike[str]) -> Config:
             raise ConfigError(path, "must be a string of comma-separated keys", line=loc.line("keys", name),
                               key=f"keys.{name}")
         _check_clean(path, loc, value, f"keys.{name}", "keys", 0, name)
-    return Config(path=path, feeds=tuple(feeds), settings=settings, keys=dict(keys_raw))
+    sites = _sites(path, loc, raw["sites"]) if "sites" in raw else ()
+    return Config(path=path, feeds=tuple(feeds), settings=settings, keys=dict(keys_raw), sites=sites)

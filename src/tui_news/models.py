@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Literal
+
+FullTextMode = Literal["auto", "always", "never"]
+FULL_TEXT_MODES: tuple[str, ...] = ("auto", "always", "never")
+FullTextStatus = Literal["not tried", "pending", "ok", "failed"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -34,6 +39,8 @@ class FeedConfig:
     refresh_minutes: int | None = None
     verify: bool = True
     """TLS certificate verification; only `verify = false` in feeds.toml turns it off."""
+    full_text: FullTextMode | None = None
+    """Fetch each article's page for its whole text: "auto", "always", "never"; None: `[settings] full_text`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +66,16 @@ class Settings:
     what one refresh can add: a feed of 100,000 items is cut to the parser's 2,000 and then to this."""
     cache_path: Path | None = None
     """The SQLite cache; None means the XDG data dir."""
+    full_text: FullTextMode = "auto"
+    """Fetch article pages for their whole text: "auto" (when the feed's own text is short), "always", "never"."""
+    full_text_per_refresh: int = 200
+    """At most this many article pages fetched after one refresh."""
+    full_text_retries: int = 3
+    """A page that failed is tried at most this many times in all (with backoff); a 404 is final at once."""
+    page_max_bytes: int = 5 * 1024 * 1024
+    """Size cap for one (decompressed) article page."""
+    page_keep_days: int = 30
+    """Fetched pages are kept (compressed) this long, so `tui-news reextract` needs no download."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +86,35 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
     """`[keys]`: binding id -> comma-separated keys."""
+    sites: tuple[Any, ...] = ()
+    """`[[sites]]`: the user's own extraction rules (`tui_news.extract.SiteRule`), winning over bundled ones."""
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    """The state of an article's whole text, fetched from its page."""
+
+    status: FullTextStatus
+    reason: str | None = None
+    """Why it failed, one line: "404", "not HTML: image/png", "no article text found", "timed out ..."."""
+    extractor: str | None = None
+    """"rule:vnexpress.net" | "trafilatura" | "readability"."""
+    fetched_at: datetime | None = None
+    """UTC."""
+    host: str | None = None
+    """The page's host: "vnexpress.net"."""
+    final: bool = False
+    """Not retried (a 404, a refused address, a page that is not HTML)."""
+
+    @property
+    def label(self) -> str:
+        """ "ok", "failed: 404", "not tried", "pending": the one-word-ish status for people and --json."""
+        if self.status == "failed":
+            return f"failed: {self.reason}" if self.reason else "failed"
+        return self.status
+
+
+NOT_TRIED = FullText("not tried")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,12 +18,13 @@ import dataclasses
 import hashlib
 import os
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TextIO, TypeVar
+from typing import Any, Literal, Protocol, TextIO, TypeVar
 
 from tui_news.errors import CacheCorruptError, ParseError, SearchQueryError, StoreError
 from tui_news.models import (
@@ -37,6 +38,8 @@ from tui_news.models import (
     FeedConfig,
     FeedOutcome,
     FetchResult,
+    FullText,
+    FullTextMode,
     ParsedFeed,
     SearchHit,
     Settings,
@@ -77,6 +80,32 @@ def default_fetcher(settings: Settings) -> FetcherType:
     return Fetcher(settings)
 
 
+AUTO_MIN_CHARS = 600
+"""`full_text = "auto"`: an article's page is fetched when the feed's own text of it (content:encoded, else
+the summary, as the pane renders it) is shorter than this many characters."""
+FULL_TEXT_WINDOW = timedelta(days=7)
+"""After a refresh, pages are fetched for articles first seen this recently (older ones on demand only)."""
+RETRY_BACKOFF = timedelta(hours=1)
+"""A failed page is tried again after 1 h, then 4 h, 16 h ... (up to `Settings.full_text_retries` tries)."""
+_EXTRACTOR_NAMES = {"trafilatura": "trafilatura", "readability": "readability"}
+
+
+class PageFetcherType(Protocol):
+    """What fetching article pages needs (tui_news.pages.PageFetcher)."""
+
+    async def __aenter__(self) -> PageFetcherType: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def fetch_page(self, url: str, allowed: frozenset[Any] = frozenset()) -> FetchResult: ...
+
+
+def default_page_fetcher(settings: Settings) -> PageFetcherType:
+    from tui_news.pages import PageFetcher
+
+    return PageFetcher(settings)
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleDetail:
     """Everything the article pane shows: the article, its body as a Document, and the entities in it."""
@@ -84,6 +113,33 @@ class ArticleDetail:
     article: Article
     document: Document
     entities: tuple[Span, ...]
+    version: Literal["full", "feed"] = "feed"
+    """Which body `document` and `entities` are for: the whole text from the page, or the feed's own."""
+    full_text: FullText = FullText("not tried")
+    """The full-text state, whichever version is shown."""
+
+    def header(self) -> str:
+        """One line saying which version is shown: "full article · vnexpress.net · site rule",
+        "feed summary · full text failed: 404", "feed summary · full text not tried"."""
+        state = self.full_text
+        if self.version == "full":
+            how = state.extractor or ""
+            how = "site rule" if how.startswith("rule:") else _EXTRACTOR_NAMES.get(how, how)
+            return " · ".join(p for p in ("full article", state.host or "", how) if p)
+        if state.status == "ok":
+            return "feed summary · full text available"
+        if state.status == "pending":
+            return "feed summary · fetching the full text"
+        return f"feed summary · full text {state.label}"
+
+
+def needs_full_text(mode: FullTextMode, content_html: str | None, summary_html: str | None) -> bool:
+    """Whether an article's page should be fetched after a refresh (see AUTO_MIN_CHARS)."""
+    if mode == "never":
+        return False
+    if mode == "always":
+        return True
+    return len(rendered_text(content_html or summary_html).strip()) < AUTO_MIN_CHARS
 
 
 class Service:
@@ -107,6 +163,9 @@ class Service:
         self._by_url: dict[str, FeedConfig] = {f.url: f for f in config.feeds}
         self._checked = False
         """Set once PRAGMA quick_check passed: a refresh must not write into a damaged cache."""
+        self._fetching: set[int] = set()
+        """Articles whose page is being fetched right now (shown as "pending")."""
+        self.page_fetcher_factory: Callable[[Settings], PageFetcherType] = default_page_fetcher
 
     @classmethod
     def open(cls, config: Config, db_path: Path | str, **kwargs: Any) -> Service:
@@ -154,31 +213,44 @@ class Service:
     def article(self, article_id: int) -> Article | None:
         return self.repo.article(article_id)
 
-    def view(self, article_id: int) -> ArticleDetail | None:
-        """The article with its rendered body and entities (computed once, then read from the cache)."""
+    def view(self, article_id: int, *, version: Literal["best", "feed"] = "best") -> ArticleDetail | None:
+        """The article with its rendered body and entities (computed once, then read from the cache).
+
+        "best": the whole text fetched from the page when there is one, else the feed's version; "feed": the
+        feed's version. Never touches the network."""
         article = self.repo.article(article_id)
         if article is None:
             return None
         with contextlib.suppress(StoreError):  # a read-only or busy cache still shows the article
             self.repo.hold([article_id], self.clock() + HOLD_OPEN)
-        document = render_html(article.html)
+        state, full_html = self.repo.full_text(article_id)
+        if article_id in self._fetching and state.status != "ok":
+            state = dataclasses.replace(state, status="pending")
         from tui_news import entities as entity_finder  # imported when first needed: keeps start-up fast
 
-        spans = self.repo.entities(article_id, entity_finder.ENTITIES_VERSION)
+        if full_html is not None and version == "best":
+            document = render_html(full_html)
+            shown: Literal["full", "feed"] = "full"
+        else:
+            document = render_html(article.html)
+            shown = "feed"
+        stored = shown == "full" or full_html is None  # the stored entities are of db.BODY
+        spans = self.repo.entities(article_id, entity_finder.ENTITIES_VERSION) if stored else None
         if spans is None:
-            spans = self._entities_of({article_id: document.text}, rendered=True)[article_id]
-        return ArticleDetail(article, document, tuple(spans))
+            spans = self._entities_of({article_id: document.text}, rendered=True, store=stored)[article_id]
+        return ArticleDetail(article, document, tuple(spans), shown, state)
 
     def _entities_of(self, bodies: Mapping[int, str], *, rendered: bool = False,
-                     best_effort: bool = True) -> dict[int, list[Span]]:
+                     best_effort: bool = True, store: bool = True) -> dict[int, list[Span]]:
         """THE path that computes and stores entities. `bodies`: article id -> body HTML, or (`rendered`)
         its `rendered_text` already made. Spans are offsets into `rendered_text(html)`. A read-only or busy
-        cache still gives the spans (`best_effort`), it just does not keep them."""
+        cache still gives the spans (`best_effort`), it just does not keep them. `store=False`: a body that
+        is not the article's stored one (the feed's version when a full text is stored)."""
         from tui_news import entities as entity_finder
 
         found = {aid: entity_finder.extract(body if rendered else rendered_text(body))
                  for aid, body in bodies.items()}
-        if found:
+        if found and store:
             try:
                 self.repo.store_entities(found, entity_finder.ENTITIES_VERSION)
             except StoreError:
@@ -299,8 +371,12 @@ class Service:
         due_only: bool = False,
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[FeedOutcome], None] | None = None,
+        on_full_text: Callable[[int, FullText], None] | None = None,
+        full_text: bool = True,
     ) -> list[FeedOutcome]:
         """Refresh feeds (all enabled ones by default). One result per feed; one failure never stops the rest.
+        Then (`full_text`) fetch the article pages that are due (`full_texts_due`), calling `on_full_text` as
+        each one is stored; a page's failure is recorded on its article, never on the feed.
 
         Raises CacheCorruptError (before fetching anything) when the cache file is damaged."""
         if not self._checked:
@@ -361,6 +437,8 @@ class Service:
                                   self.settings.max_articles_per_feed)
         order = {f.url: i for i, f in enumerate(feeds)}
         outcomes.sort(key=lambda o: order.get(o.url, 0))
+        if full_text:
+            await self.fetch_due_full_texts(feeds, on_full_text)
         return outcomes
 
     async def _refresh_one(self, fetcher: FetcherType, feed: Feed, executor: Executor | None) -> FeedOutcome:
@@ -410,6 +488,208 @@ class Service:
         return FeedOutcome(feed.url, title if feed.name else (parsed.title or title), new=new, updated=updated)
 
 
+    # ------------------------------------------------------------ full texts
+    def full_text_mode(self, feed_url: str) -> FullTextMode:
+        """The feed's `full_text`, else `[settings] full_text`."""
+        fc = self._by_url.get(feed_url)
+        return (fc.full_text if fc is not None and fc.full_text else None) or self.settings.full_text
+
+    def _site_rules(self) -> tuple[Any, ...]:
+        return tuple(self.config.sites)
+
+    def full_texts_due(self, feeds: Sequence[Feed]) -> list[tuple[int, int, str]]:
+        """(article id, feed id, link) of the pages to fetch after a refresh of these feeds: articles first seen
+        within FULL_TEXT_WINDOW, never tried (or failed and due again), of "always" feeds, and of "auto" feeds
+        when the feed's own text is short (`needs_full_text`); newest first, at most `full_text_per_refresh`.
+        Articles judged complete under "auto" are marked so (not judged again unless they change)."""
+        modes = {f.id: self.full_text_mode(f.url) for f in feeds}
+        modes = {fid: mode for fid, mode in modes.items() if mode != "never"}
+        if not modes:
+            return []
+        now = self.clock()
+        cap = self.settings.full_text_per_refresh
+        rows = self.repo.full_text_candidates(
+            modes, now - FULL_TEXT_WINDOW, now, 4 * cap, self.settings.full_text_retries)
+        due: list[tuple[int, int, str]] = []
+        complete: list[tuple[int, str]] = []
+        for article_id, feed_id, link, content, summary in rows:
+            if needs_full_text(modes[feed_id], content, summary):
+                if len(due) < cap:
+                    due.append((article_id, feed_id, link))
+            else:
+                complete.append((article_id, link))
+        if complete:
+            with contextlib.suppress(StoreError):
+                self.repo.mark_feed_complete(complete, now)
+        return due
+
+    async def fetch_due_full_texts(self, feeds: Sequence[Feed],
+                                   on_full_text: Callable[[int, FullText], None] | None = None
+                                   ) -> dict[int, FullText]:
+        """Fetch, extract and store the pages `full_texts_due` names. Returns article id -> its new state."""
+        try:
+            due = await self._store(self.full_texts_due, feeds)
+        except StoreError:
+            return {}
+        if not due:
+            return {}
+        from tui_news.pages import own_addresses
+
+        fetch_urls = {f.id: f.fetch_url for f in feeds}
+        allowed = {fid: await own_addresses(fetch_urls[fid]) for fid in {fid for _, fid, _ in due}}
+        executor = await asyncio.to_thread(self._parser, len(due))
+        results: dict[int, FullText] = {}
+        async with self.page_fetcher_factory(self.settings) as fetcher:
+
+            async def one(article_id: int, feed_id: int, link: str) -> None:
+                state = await self._full_text_one(fetcher, article_id, link, allowed[feed_id], executor)
+                results[article_id] = state
+                if on_full_text is not None:
+                    on_full_text(article_id, state)
+
+            await asyncio.gather(*(one(*item) for item in due))
+        return results
+
+    async def fetch_full_text(self, article_id: int) -> FullText:
+        """Fetch one article's page now (the reader's "Fetch full article"): fetch, extract, store, index and
+        compute its entities. Safe to await from Textual's event loop (network async, CPU work in threads).
+        Never raises for page problems: returns FullText(status="failed", reason=...)."""
+        article = await asyncio.to_thread(self.repo.article, article_id)
+        if article is None:
+            return FullText("failed", "no such article", final=True)
+        if not article.link:
+            return FullText("failed", "the article has no link", final=True)
+        feed = await asyncio.to_thread(self.repo.feed, article.feed_id)
+        from tui_news.pages import own_addresses
+
+        allowed = await own_addresses(feed.fetch_url) if feed is not None else frozenset()
+        async with self.page_fetcher_factory(self.settings) as fetcher:
+            return await self._full_text_one(fetcher, article_id, article.link, allowed, None)
+
+    async def _full_text_one(self, fetcher: PageFetcherType, article_id: int, link: str, allowed: frozenset[Any],
+                             executor: Executor | None) -> FullText:
+        from tui_news.pages import content_type_problem
+
+        self._fetching.add(article_id)
+        try:
+            now = self.clock()
+            host = _host(link)
+            result = await fetcher.fetch_page(link, allowed)
+            page: bytes | None = None
+            html: str | None = None
+            if result.error is not None:
+                state = _fetch_failure(result, now, host)
+            elif (problem := content_type_problem(result.headers)) is not None:
+                state = FullText("failed", problem, fetched_at=now, host=host, final=True)
+            else:
+                job = (result.body or b"", link, self._site_rules())
+                try:
+                    if executor is None:
+                        done = await asyncio.to_thread(_extract_job, *job)
+                    else:
+                        done = await asyncio.get_running_loop().run_in_executor(executor, _extract_job, *job)
+                except Exception as exc:  # a broken worker pool: the page is not at fault, try again later
+                    done = ("failed", f"extraction failed: {type(exc).__name__}", None, None)
+                status, detail, extractor, page = done
+                if status == "ok":
+                    html = detail
+                    state = FullText("ok", extractor=extractor, fetched_at=now, host=host)
+                else:
+                    state = FullText("failed", detail, fetched_at=now, host=host)
+            try:
+                return await self._store(self._keep_full_text, article_id, link, state, html, page, now)
+            except StoreError as exc:
+                return FullText("failed", f"not stored: {exc}", fetched_at=now, host=host)
+        finally:
+            self._fetching.discard(article_id)
+
+    def _keep_full_text(self, article_id: int, link: str, state: FullText, html: str | None,
+                        page: bytes | None, now: datetime) -> FullText:
+        """On the writer thread: store one attempt (with the index), then the entities of the new body."""
+        attempts = self.repo.full_text_attempts(article_id)
+        next_try = None if state.status == "ok" or state.final else now + RETRY_BACKOFF * 4 ** min(attempts, 8)
+        expires = now + timedelta(days=self.settings.page_keep_days) if page is not None else None
+        stored = self.repo.store_full_text(article_id, link, state, html, page=page, page_url=link,
+                                           page_expires=expires, next_try=next_try)
+        if stored and state.status == "ok" and html is not None:
+            self._entities_of({article_id: html})
+        return state
+
+    def reextract(self, feed_name: str | None = None,
+                  on_article: Callable[[int, FullText], None] | None = None) -> tuple[int, int]:
+        """Extract the kept pages again (after a site rule changed): no download. `feed_name`: only that
+        feed's (its name, title or URL as `tui-news feeds` shows it). Returns (extracted, failed).
+        Raises ValueError for an unknown feed name."""
+        feed_id: int | None = None
+        if feed_name is not None:
+            matches = [f for f in self.repo.feeds(counts=False)
+                       if feed_name in (f.display_title, f.url, f.name, f.title)]
+            if not matches:
+                raise ValueError(f"no feed named {feed_name!r}; `tui-news feeds` lists them")
+            feed_id = matches[0].id
+        now = self.clock()
+        self.repo.drop_expired_pages(now)
+        ok = failed = 0
+        rules = self._site_rules()
+        for article_id, url, compressed in self.repo.stored_pages(now, feed_id):
+            status, detail, extractor, _page = _extract_job(zlib.decompress(compressed), url, rules, compress=False)
+            old, _html = self.repo.full_text(article_id)
+            if status == "ok":
+                state = dataclasses.replace(old, status="ok", reason=None, extractor=extractor, final=False)
+                self.repo.reextracted(article_id, state, detail)
+                self._entities_of({article_id: detail or ""})
+                ok += 1
+            else:
+                state = dataclasses.replace(old, status="failed", reason=detail, extractor=None, final=True)
+                self.repo.reextracted(article_id, state, None)
+                self.index_entities()
+                failed += 1
+            if on_article is not None:
+                on_article(article_id, state)
+        return ok, failed
+
+
+def _host(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
+_FINAL_STATUSES = frozenset({400, 401, 403, 404, 405, 410, 451})
+_FINAL_ERRORS = ("refused:", "not an http(s) link", "redirect to a non-http(s) URL refused", "invalid URL",
+                 "the link has no host", "body exceeds")
+
+
+def _fetch_failure(result: FetchResult, now: datetime, host: str | None) -> FullText:
+    """A failed page fetch as a FullText: "404" for a status, the fetcher's message otherwise."""
+    error = clean_line(result.error or "failed")
+    if result.status is not None and result.status >= 400:
+        return FullText("failed", str(result.status), fetched_at=now, host=host,
+                        final=result.status in _FINAL_STATUSES)
+    return FullText("failed", error, fetched_at=now, host=host, final=error.startswith(_FINAL_ERRORS))
+
+
+def _extract_job(page: bytes, url: str, rules: tuple[Any, ...], compress: bool = True
+                 ) -> tuple[str, str | None, str | None, bytes | None]:
+    """Extract a page (in a worker process or thread): ("ok", html, extractor, page compressed) or
+    ("failed", reason, None, page compressed). Never raises: a page that breaks the extractor is its failure."""
+    from tui_news.extract import ExtractError, extract
+
+    kept = zlib.compress(page, 6) if compress and page else None
+    try:
+        got = extract(page, url, rules)
+    except ExtractError as exc:
+        return "failed", clean_line(str(exc)), None, kept
+    except RecursionError:
+        return "failed", "the page is nested too deeply to read", None, kept
+    except Exception as exc:  # hostile HTML must not take the refresh down
+        return "failed", clean_line(f"could not read the page ({type(exc).__name__})"), None, kept
+    return "ok", got.html, got.extractor, kept
+
+
 def _warm_up() -> None:
     import tui_news.parse  # noqa: F401 (already preloaded by the fork server; cheap when it is)
 
@@ -427,6 +707,45 @@ def _parse_job(body: bytes, url: str, content_type: str | None, now: datetime
 
 
 # ------------------------------------------------------- commands without a cache
+def extract_source(source: str, *, url: str | None = None, config: Config | None = None) -> Any:
+    """`tui-news extract`: a page from a file (`url` names where it came from, for the site rules) or from a
+    URL (fetched with the same guard and limits as article pages, as if linked from a public feed).
+    Returns `tui_news.extract.Extracted`; raises ExtractError (nothing extractable), FetchError or OSError."""
+    from tui_news.errors import FetchError
+    from tui_news.extract import extract
+
+    settings = config.settings if config is not None else Settings()
+    rules = tuple(config.sites) if config is not None else ()
+    if source.lower().startswith(("http://", "https://")):
+        page, base = asyncio.run(_fetch_one_page(source, settings)), url or source
+    else:
+        path = Path(source).expanduser()
+        size = path.stat().st_size
+        if size > settings.page_max_bytes:
+            raise FetchError(f"{path} is larger than page_max_bytes ({size:,} bytes)")
+        page, base = path.read_bytes(), url or path.resolve().as_uri()
+    return extract(page, base, rules)
+
+
+def shown_text(html: str) -> str:
+    """The text the reader shows for this HTML."""
+    return rendered_text(html)
+
+
+async def _fetch_one_page(url: str, settings: Settings) -> bytes:
+    from tui_news.errors import FetchError
+    from tui_news.pages import PageFetcher, content_type_problem
+
+    async with PageFetcher(settings) as fetcher:
+        result = await fetcher.fetch_page(url)
+    if result.error is not None:
+        raise FetchError(clean_line(result.error), status=result.status)
+    problem = content_type_problem(result.headers)
+    if problem is not None:
+        raise FetchError(problem)
+    return result.body or b""
+
+
 def import_opml(path: Path, config_path: Path | None) -> tuple[list[FeedConfig], list[str], Path]:
     """Add an OPML file's feeds to a feeds.toml (None: the one the lookup finds). Returns (feeds added, lines
     skipped, the file written). The cache follows the next time a Service opens it."""

@@ -17,8 +17,9 @@ BUSY_TIMEOUT_MS = 15_000
 
 FEED_TITLE = "coalesce(f.name, f.title, f.url)"
 """SQL: the title a feed `f` is shown (and indexed) under."""
-BODY = "coalesce(a.content, a.summary)"
-"""SQL: the HTML of an article `a` that is shown, indexed and searched for entities."""
+BODY = "coalesce(a.full_html, a.content, a.summary)"
+"""SQL: the HTML of an article `a` that is shown, indexed and searched for entities: its whole text fetched
+from its page when there is one, else the feed's version."""
 
 
 def marks(n: int) -> str:

@@ -23,6 +23,7 @@ from tui_news.models import (
     Condition,
     Feed,
     FeedConfig,
+    FullText,
     ParsedArticle,
     ParsedFeed,
     Span,
@@ -230,10 +231,15 @@ class Repository:
         new = updated = 0
         now_ts = int(now.timestamp())
         with self.db.transaction() as conn:
-            existing = {
-                row[0]: (row[1], row[2])
-                for row in conn.execute("SELECT guid, id, content_hash FROM articles WHERE feed_id = ?", (feed_id,))
-            }
+            existing: dict[str, tuple[int, str]] = {}
+            full: dict[int, str | None] = {}  # article id -> its link, for those with a fetched full text
+            for row in conn.execute(
+                    """SELECT guid, id, content_hash, link, full_html IS NOT NULL OR EXISTS (
+                           SELECT 1 FROM full_texts t WHERE t.article_id = articles.id)
+                       FROM articles WHERE feed_id = ?""", (feed_id,)):
+                existing[row[0]] = (row[1], row[2])
+                if row[4]:
+                    full[row[1]] = row[3]
             changed_ids: list[int] = []
             bodies: dict[int, tuple[str, str]] = {}
             for position, art in enumerate(parsed.articles):
@@ -259,17 +265,23 @@ class Repository:
                 elif old[1] != digest:
                     article_id = old[0]
                     fts.unindex_articles(conn, [article_id])
-                    # Read and starred are deliberately not in this statement.
+                    # Read and starred are deliberately not in this statement. A fetched full text stays
+                    # unless the article's link changed (then it is another page: fetched again if due).
+                    keeps_full = article_id in full and full[article_id] == art.link
+                    if article_id in full:
+                        conn.execute("DELETE FROM full_texts WHERE article_id = ? AND (? OR status = 'feed')",
+                                     (article_id, int(not keeps_full)))
                     conn.execute(
                         """UPDATE articles SET title = ?, author = ?, link = ?,
                                published = coalesce(?, published), updated = ?, summary = ?, content = ?,
-                               content_hash = ?, entities_version = NULL WHERE id = ?""",
+                               content_hash = ?, entities_version = NULL,
+                               full_html = CASE WHEN ? THEN full_html END WHERE id = ?""",
                         (art.title, art.author, art.link, published, to_ts(art.updated), art.summary_html,
-                         art.content_html, digest, article_id),
+                         art.content_html, digest, int(keeps_full), article_id),
                     )
                     conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
                     changed_ids.append(article_id)
-                    if forms is not None:
+                    if forms is not None and not keeps_full:  # the forms are of the feed's body
                         bodies[article_id] = forms
                     existing[art.guid] = (article_id, digest)
                     updated += 1
@@ -520,6 +532,123 @@ class Repository:
                 [*params, limit],
             ).fetchall()
         return [(r[0], r[1], r[2]) for r in rows]
+
+    # ----------------------------------------------------------- full texts
+    def full_text(self, article_id: int) -> tuple[FullText, str | None]:
+        """The full-text state of an article and its extracted HTML (None unless the state is ok)."""
+        conn = self.db.connect()
+        with wrap_errors(self.db.path):
+            row = conn.execute(
+                """SELECT t.status, t.reason, t.extractor, t.fetched_at, t.host, t.final, a.full_html
+                   FROM articles a LEFT JOIN full_texts t ON t.article_id = a.id WHERE a.id = ?""",
+                (article_id,)).fetchone()
+        if row is None or row[0] is None or row[0] == "feed":
+            return FullText("not tried"), None
+        state = FullText(row[0], row[1], row[2], from_ts(row[3]), row[4], bool(row[5]))
+        return state, row[6] if row[0] == "ok" else None
+
+    def full_text_candidates(self, modes: Mapping[int, str], since: datetime, now: datetime, limit: int,
+                             max_attempts: int) -> list[tuple[int, int, str, str | None, str | None]]:
+        """(id, feed id, link, content HTML, summary HTML) of articles of these feeds (feed id -> "auto" or
+        "always") first seen since `since`, with an http(s) link, whose page was never tried, or failed and is
+        due again, or (an "always" feed) was judged complete under "auto"; newest first, at most `limit`."""
+        if not modes:
+            return []
+        always = [fid for fid, mode in modes.items() if mode == "always"]
+        with wrap_errors(self.db.path):
+            rows = self.db.connect().execute(
+                f"""SELECT a.id, a.feed_id, a.link, a.content, a.summary FROM articles a
+                    LEFT JOIN full_texts t ON t.article_id = a.id
+                    WHERE a.feed_id IN ({marks(len(modes))}) AND a.first_seen >= ?
+                      AND (a.link LIKE 'http://%' OR a.link LIKE 'https://%')
+                      AND (t.article_id IS NULL
+                           OR (t.status = 'failed' AND t.final = 0 AND t.attempts < ?
+                               AND coalesce(t.next_try, 0) <= ?)
+                           OR (t.status = 'feed' AND a.feed_id IN ({marks(len(always)) or 'NULL'})))
+                    ORDER BY a.first_seen DESC, a.id DESC LIMIT ?""",
+                [*modes, to_ts(since), max_attempts, to_ts(now), *always, limit]).fetchall()
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+    def mark_feed_complete(self, articles: Sequence[tuple[int, str]], now: datetime) -> None:
+        """Note that these articles' (id, link) own text in the feed was judged complete (no page fetched);
+        their state still reads "not tried". A change to the article in the feed forgets the mark."""
+        with self.db.transaction() as conn:
+            conn.executemany(
+                """INSERT OR IGNORE INTO full_texts (article_id, link, status, fetched_at)
+                   VALUES (?, ?, 'feed', ?)""", [(aid, link, to_ts(now)) for aid, link in articles])
+
+    def full_text_attempts(self, article_id: int) -> int:
+        with wrap_errors(self.db.path):
+            row = self.db.connect().execute(
+                "SELECT attempts FROM full_texts WHERE article_id = ?", (article_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def store_full_text(self, article_id: int, link: str, state: FullText, html: str | None, *,
+                        page: bytes | None = None, page_url: str | None = None, page_expires: datetime | None = None,
+                        next_try: datetime | None = None) -> bool:
+        """Record one attempt at an article's page, in ONE transaction with the search index.
+
+        `state.status == "ok"`: `html` becomes the article's body (indexed; entities recomputed). A failure
+        never drops a full text stored before (an on-demand fetch that failed keeps the good one).
+        `page`: the page bytes already compressed, kept until `page_expires`. Returns False (and writes nothing)
+        when the article is gone or its link changed meanwhile."""
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                """SELECT a.link, t.status, coalesce(t.attempts, 0) FROM articles a
+                   LEFT JOIN full_texts t ON t.article_id = a.id WHERE a.id = ?""", (article_id,)).fetchone()
+            if row is None or row[0] != link:
+                return False
+            attempts = row[2] + 1
+            if state.status != "ok" and row[1] == "ok":
+                return True  # keep the good text; the caller reports this attempt's failure
+            values = (link, state.status, state.reason, state.extractor, state.host, to_ts(state.fetched_at),
+                      attempts, to_ts(next_try), int(state.final), page, page_url, to_ts(page_expires))
+            conn.execute(
+                """INSERT INTO full_texts (link, status, reason, extractor, host, fetched_at, attempts, next_try,
+                       final, page, page_url, page_expires, article_id)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (article_id) DO UPDATE SET link = excluded.link, status = excluded.status,
+                       reason = excluded.reason, extractor = excluded.extractor, host = excluded.host,
+                       fetched_at = excluded.fetched_at, attempts = excluded.attempts, next_try = excluded.next_try,
+                       final = excluded.final, page = coalesce(excluded.page, page),
+                       page_url = coalesce(excluded.page_url, page_url),
+                       page_expires = coalesce(excluded.page_expires, page_expires)""",
+                (*values, article_id))
+            if state.status == "ok":
+                self._set_full_html(conn, article_id, html)
+        return True
+
+    def _set_full_html(self, conn: sqlite3.Connection, article_id: int, html: str | None) -> None:
+        fts.unindex_articles(conn, [article_id])
+        conn.execute("UPDATE articles SET full_html = ?, entities_version = NULL WHERE id = ?", (html, article_id))
+        conn.execute("DELETE FROM article_entities WHERE article_id = ?", (article_id,))
+        fts.index_articles(conn, [article_id])
+
+    def stored_pages(self, now: datetime, feed_id: int | None = None) -> list[tuple[int, str, bytes]]:
+        """(article id, page URL, compressed page) of every kept page that has not expired."""
+        where, params = "t.page IS NOT NULL AND t.page_expires > ?", [to_ts(now)]
+        if feed_id is not None:
+            where += " AND a.feed_id = ?"
+            params.append(feed_id)
+        with wrap_errors(self.db.path):
+            rows = self.db.connect().execute(
+                f"""SELECT t.article_id, coalesce(t.page_url, t.link), t.page FROM full_texts t
+                    JOIN articles a ON a.id = t.article_id WHERE {where} ORDER BY t.article_id""",
+                params).fetchall()
+        return [(r[0], r[1], bytes(r[2])) for r in rows]
+
+    def reextracted(self, article_id: int, state: FullText, html: str | None) -> None:
+        """A kept page extracted again: its new text (indexed), or the failure (the old text goes)."""
+        with self.db.transaction() as conn:
+            conn.execute("UPDATE full_texts SET status = ?, reason = ?, extractor = ?, final = ? WHERE article_id = ?",
+                         (state.status, state.reason, state.extractor, int(state.final), article_id))
+            self._set_full_html(conn, article_id, html if state.status == "ok" else None)
+
+    def drop_expired_pages(self, now: datetime) -> int:
+        """Forget the page bytes kept past their time (the extracted text stays). Returns how many."""
+        with self.db.transaction() as conn:
+            return conn.execute("UPDATE full_texts SET page = NULL WHERE page IS NOT NULL AND page_expires <= ?",
+                                (to_ts(now),)).rowcount
 
     # ------------------------------------------------------------ retention
     def _trim_feed(self, conn: sqlite3.Connection, feed_id: int, keep: int, now: datetime) -> int:

@@ -98,10 +98,56 @@ def _v3(conn: sqlite3.Connection) -> None:
     run_script(conn, V3_HOLDS)
 
 
+FULL_HTML = """
+-- The article's whole text, extracted from its page (HTML-lite); NULL unless full_texts.status = 'ok'.
+-- db.BODY prefers it: the search index and the entities cover it.
+ALTER TABLE articles ADD COLUMN full_html TEXT;
+"""
+
+V4 = """
+-- Fetching an article's page: no row means "not tried".
+CREATE TABLE full_texts (
+    article_id   INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    link         TEXT NOT NULL,      -- the article link it was fetched for: a changed link drops it all
+    status       TEXT NOT NULL,      -- 'ok' or 'failed'
+    reason       TEXT,               -- why it failed, one line
+    extractor    TEXT,               -- 'rule:<domain>', 'trafilatura', 'readability'
+    host         TEXT,
+    fetched_at   INTEGER NOT NULL,   -- unix seconds, UTC, of the last attempt
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    next_try     INTEGER,            -- failed, not final: not retried before this
+    final        INTEGER NOT NULL DEFAULT 0,
+    page         BLOB,               -- the page bytes, zlib-compressed, for `reextract` (NULL once expired)
+    page_url     TEXT,               -- where the page came from, after redirects
+    page_expires INTEGER             -- the page is dropped after this
+);
+CREATE INDEX full_texts_retry ON full_texts (next_try) WHERE status = 'failed' AND final = 0;
+CREATE INDEX full_texts_pages ON full_texts (page_expires) WHERE page IS NOT NULL;
+"""
+
+
+def _add_full_html(conn: sqlite3.Connection) -> None:
+    """articles.full_html (migration 4), added by migration 2 already when it runs first: its index reads
+    db.BODY, which names the column."""
+    if not any(row[1] == "full_html" for row in conn.execute("PRAGMA table_info(articles)")):
+        run_script(conn, FULL_HTML)
+
+
+def _v2(conn: sqlite3.Connection) -> None:
+    _add_full_html(conn)
+    fts.migrate(conn)
+
+
+def _v4(conn: sqlite3.Connection) -> None:
+    _add_full_html(conn)
+    run_script(conn, V4)
+
+
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _v1),
-    (2, fts.migrate),
+    (2, _v2),
     (3, _v3),
+    (4, _v4),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
