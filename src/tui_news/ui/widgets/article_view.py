@@ -56,6 +56,8 @@ def build_text(data: ArticleData, style: StyleLookup, *, when: str = "") -> Text
     if article.link:
         text.append("\n")
         text.append(article.link, style("article-view--link"))
+    text.append("\n")
+    text.append(data.header(), style("article-view--version"))  # which version is shown
     text.append("\n\n")
     body = Text(document.text)
     for span in document.styles:
@@ -100,6 +102,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--meta",
+        "article-view--version",
         "article-view--links-header",
         *DOC_STYLES.values(),
         *ENTITY_STYLES.values(),
@@ -113,6 +116,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.when = ""
+        self.text = Text(PLACEHOLDER)
 
     def compose(self) -> ComposeResult:
         yield Static(Text(PLACEHOLDER), id="article-body")
@@ -133,7 +137,11 @@ class ArticleView(VerticalScroll, can_focus=True):
             return
         self._rich_style_cache.clear()
         text = build_text(self.data, StyleLookup(self), when=self.when)
+        self.text = text
         self.query_one("#article-body", Static).update(text)
+
+    def plain_text(self) -> str:
+        return self.text.plain
 
     @property
     def at_bottom(self) -> bool:
