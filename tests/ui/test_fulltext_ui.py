@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fulltext.conftest import lead_of, page_route, rss, site_rule, write_config
-from fulltext.server import PageServer, Route
 from textual.pilot import Pilot
+from textual.widgets import Input
 
+from fulltext.conftest import PAGES, lead_of, page_route, rss, site_rule, write_config
+from fulltext.server import PageServer, Route
 from tui_news.config import load_config
+from tui_news.models import FetchResult
 from tui_news.service import Service
 from tui_news.ui.app import NewsApp
 from tui_news.ui.widgets.article_list import ArticleList
@@ -23,6 +25,7 @@ from .conftest import fixed_clock, settle
 SIZE = (140, 40)
 NAME = "Nguyễn Thái Học"  # only in the page's body, not in the feed's lead sentence
 PAGE = "/noichinh/khao-sat.html"
+TITLE = "Hội nghị Trung ương 6 khóa XIII thảo luận về tổ chức bộ máy"  # a demo article, short in its feed
 
 
 @pytest.fixture
@@ -140,3 +143,43 @@ async def test_a_background_refresh_fills_in_the_open_article(server: PageServer
             assert NAME in shown(view) and "full article · 127.0.0.1 · site rule" in shown(view)
     finally:
         service.close()
+
+
+class OnePage:
+    """A page fetcher (service.PageFetcherType) answering every URL with one fixture page: the snapshot's pane
+    must not show a random port. The real HTTP path is what the tests above drive."""
+
+    def __init__(self, name: str) -> None:
+        self.body = (PAGES / f"{name}.html").read_bytes()
+        self.urls: list[str] = []
+
+    async def __aenter__(self) -> OnePage:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+    async def fetch_page(self, url: str, allowed: frozenset[object] = frozenset()) -> FetchResult:
+        self.urls.append(url)
+        return FetchResult(url, status=200, body=self.body, headers={"content-type": "text/html; charset=utf-8"})
+
+
+def test_snapshot_full_article(snap_compare, service: Service,  # type: ignore[no-untyped-def]
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo article after "f": the page's whole text (trafilatura: no rule for the demo's host), with its header
+    line and the names and resolutions of the body highlighted."""
+    monkeypatch.setenv("TUI_NEWS_FEEDS_ARE_PUBLIC", "1")  # the demo host is not looked up
+    pages = OnePage("noichinh")
+    service.page_fetcher_factory = lambda _settings: pages  # type: ignore[assignment,return-value]
+
+    async def run_before(pilot: Pilot) -> None:
+        await open_title(pilot, TITLE)
+        await pilot.press("f")
+        await settle(pilot, rounds=4)
+        view = pilot.app.query_one(ArticleView)
+        assert len(pages.urls) == 1 and view.data is not None and view.data.version == "full"
+        for search in pilot.app.query(Input):
+            search.cursor_blink = False
+
+    assert snap_compare(NewsApp(service, refresh_on_start=False, clock=fixed_clock), terminal_size=SIZE,
+                        run_before=run_before)
