@@ -16,7 +16,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 BINDING_IDS: frozenset[str] = frozenset({
     "quit", "help", "help-close", "confirm-yes", "confirm-no", "prompt-cancel",
     "search-down", "search-up", "next-unread", "previous-unread", "page-article", "toggle-read", "toggle-star",
-    "mark-feed-read", "refresh", "refresh-all", "open-link", "copy-link", "search", "leave-search",
+    "mark-feed-read", "refresh", "refresh-all", "open-link", "copy-link", "fetch-full-text", "search", "leave-search",
     "focus-next", "focus-previous", "toggle-feeds", "reading-mode",
     "feeds-down", "feeds-up", "feeds-first", "feeds-last",
     "article-down", "article-up", "article-first", "article-last", "article-half-down", "article-half-up",

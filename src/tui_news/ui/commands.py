@@ -34,8 +34,12 @@ class NewsCommands(Provider):
             ("Refresh current feed", "Fetch the feed (or tag) under the cursor", "refresh"),
             ("Search articles", "Open the search box", "search"),
             ("Mark feed read", "Mark every article of the current list as read", "mark_feed_read"),
+            ("Fetch full article", "Fetch the open article's page for its whole text", "fetch_full_text"),
+            ("Show the feed's version", "The open article as its feed gave it", "show_version('feed')"),
+            ("Show the full article", "The open article's whole text, fetched from its page", "show_version('best')"),
         ):
-            if screen.check_action(action, ()):
+            name_, _, args = action.partition("(")
+            if screen.check_action(name_, (args.strip("')"),) if args else ()):
                 out.append((name, help_text, partial(screen.run_action, action)))
         out += [
             ("Change theme", "Choose one of Textual's themes", app.action_change_theme),

@@ -10,17 +10,18 @@ from __future__ import annotations
 import time
 import webbrowser
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from tui_news.errors import ArticlesGoneError, SearchQueryError, TuiNewsError
-from tui_news.models import ArticleFilter, FeedOutcome
+from tui_news.models import ArticleFilter, FeedOutcome, FullText
 from tui_news.ui.messages import (
     ArticleLoaded,
     ArticlesGone,
     FeedsLoaded,
+    FullTextArrived,
     JumpTo,
     ListLoaded,
     MarkedRead,
@@ -75,6 +76,19 @@ def article(service: Service, article_id: int) -> Message:
         except ArticlesGoneError as exc:
             return ArticlesGone(str(exc), exc.ids)
     return ArticleLoaded(detail)
+
+
+def article_version(service: Service, article_id: int, version: Literal["best", "feed"]) -> Message:
+    """The open article again, in the version asked for ("best": the full text when stored); no read flag."""
+    detail = service.view(article_id, version=version)
+    if detail is None:
+        return StatusMessage("That article is no longer in the cache", "warning")
+    return ArticleLoaded(detail)
+
+
+async def fetch_full_text(service: Service, article_id: int) -> FullTextArrived:
+    """Fetch one article's page now (network async; the service keeps extraction and writes off the loop)."""
+    return FullTextArrived(article_id, await service.fetch_full_text(article_id), on_demand=True)
 
 
 def write_flags(service: Service, article_ids: list[int], read: bool | None, starred: bool | None) -> Message:
@@ -134,8 +148,11 @@ async def refresh(service: Service, post: Callable[[Message], object], feed_ids:
             posted = now
             post(RefreshProgress(done, total, failed, outcome.title))
 
+    def on_full_text(article_id: int, state: FullText) -> None:
+        post(FullTextArrived(article_id, state))
+
     try:
         return RefreshDone(await service.refresh(feed_ids, due_only=due_only, on_start=on_start,
-                                                 on_result=on_result))
+                                                 on_result=on_result, on_full_text=on_full_text))
     except TuiNewsError as exc:
         return RefreshDone([], str(exc))

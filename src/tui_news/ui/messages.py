@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from tui_news.models import ArticleFilter, ArticleSummary, Feed, FeedOutcome, SearchHit
+from tui_news.models import ArticleFilter, ArticleSummary, Feed, FeedOutcome, FullText, SearchHit
 from tui_news.service import ArticleDetail
 
 
@@ -50,6 +50,15 @@ class ArticleLoaded(Message):
     """An article with its rendered body and entities, ready for the article pane."""
 
     view: ArticleDetail
+
+
+@dataclass
+class FullTextArrived(Message):
+    """An article's page was fetched and stored (or failed): on demand (the key, the palette) or by a refresh."""
+
+    article_id: int
+    state: FullText
+    on_demand: bool = False
 
 
 @dataclass

@@ -8,7 +8,7 @@ call each other. The reactive state says which actions apply: `check_action` gre
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
 from textual import on
@@ -52,6 +52,7 @@ class MainScreen(Screen[None]):
         Binding("R", "refresh_all", "Refresh all", show=False, id="refresh-all"),
         Binding("o", "open_link", "Browser", id="open-link"),
         Binding("y", "copy_link", "Copy link", show=False, id="copy-link"),
+        Binding("f", "fetch_full_text", "Fetch full article", show=False, id="fetch-full-text"),
         Binding("slash", "search", "Search", id="search"),
         Binding("escape", "leave_search", "Leave search", show=False, id="leave-search"),
         Binding("b", "toggle_feeds", "Feeds pane", show=False, id="toggle-feeds"),
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
         self.feeds: dict[int, Feed] = {}
         self.counts_dirty = False
         self.refresh_pending = False
+        self.version: Literal["best", "feed"] = "best"  # the open article's version: "feed" when asked for
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -161,8 +163,18 @@ class MainScreen(Screen[None]):
             "mark_feed_read": has_row and not self.searching,
             "open_link": has_link, "copy_link": has_link,
             "refresh": not self.refreshing, "refresh_all": not self.refreshing,
+            "fetch_full_text": self.article is not None and bool(self.article.article.link),
+            "show_version": self._other_version() == (parameters[0] if parameters else None),
         }.get(action, True)
         return True if applies else None
+
+    def _other_version(self) -> str | None:
+        """The version "show_version" can switch the open article to: "feed" from the full text, "best" back."""
+        if self.article is None:
+            return None
+        if self.article.version == "full":
+            return "feed"
+        return "best" if self.article.full_text.status == "ok" else None
 
     @on(ArticleList.Highlighted)
     def _update_state(self) -> None:
@@ -199,7 +211,13 @@ class MainScreen(Screen[None]):
         self._job(jobs.article_list, self.flt, self.generation, keep_cursor, group="list")
 
     def load_article(self, article_id: int) -> None:
+        self.version = "best"
         self._job(jobs.article, article_id, group="article")
+
+    def reload_article(self) -> None:
+        """The open article again (its full text arrived, or the other version was asked for)."""
+        if self.article is not None:
+            self._job(jobs.article_version, self.article.article.id, self.version, group="article")
 
     def start_refresh(self, feed_ids: list[int] | None, due_only: bool = False) -> None:
         self.refreshing = True  # until the worker's state says otherwise (on_worker_state_changed)
@@ -238,6 +256,19 @@ class MainScreen(Screen[None]):
         if not message.view.article.read:
             self.article_list.update_row(message.view.article.id, read=True)
             self.load_feeds()
+
+    def on_full_text_arrived(self, message: msg.FullTextArrived) -> None:
+        state, shown = message.state, self.article
+        if message.on_demand:
+            self.status.show(f"Full article fetched from {state.host or 'its page'}" if state.status == "ok"
+                             else f"Full article not fetched: {state.reason or state.label}",
+                             error=state.status != "ok")
+        if shown is None or shown.article.id != message.article_id:
+            return
+        if message.on_demand:
+            self.version = "best"
+        if self.version == "best" and (message.on_demand or shown.version == "feed"):
+            self.reload_article()
 
     def on_search_results(self, message: msg.SearchResults) -> None:
         if not self.searching or self.query_one(SearchInput).value.strip() != message.query:
@@ -420,6 +451,24 @@ class MainScreen(Screen[None]):
         if self.link:  # else the action is disabled
             self.app.copy_to_clipboard(self.link)
             self.status.show(f"Copied {self.link}")
+
+    def action_fetch_full_text(self) -> None:
+        """Fetch the open article's page now; the pane fills in when it arrives (see on_full_text_arrived)."""
+        if self.article is None:
+            return
+        article_id = self.article.article.id
+
+        async def run() -> None:
+            self.post_message(await jobs.fetch_full_text(self.app.service, article_id))
+
+        self.run_worker(run(), name="fetch full article", group=f"fulltext-{article_id}", exclusive=True,
+                        exit_on_error=False)
+        self.status.show("Fetching the full article…", busy=True)
+
+    def action_show_version(self, version: Literal["best", "feed"]) -> None:
+        """The feed's version of the open article ("feed"), or back to the full text ("best")."""
+        self.version = version
+        self.reload_article()
 
     def action_search(self) -> None:
         self.searching = True

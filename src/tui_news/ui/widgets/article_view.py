@@ -11,14 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
-from textual.widgets import OptionList, Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui_news.service import ArticleDetail as ArticleData
@@ -56,6 +59,8 @@ def build_text(data: ArticleData, style: StyleLookup, *, when: str = "") -> Text
     if article.link:
         text.append("\n")
         text.append(article.link, style("article-view--link"))
+    text.append("\n")
+    text.append(data.header(), style("article-view--version"))  # which version is shown
     text.append("\n\n")
     body = Text(document.text)
     for span in document.styles:
@@ -87,7 +92,12 @@ class StyleLookup:
         return self.widget.get_component_rich_style(name, partial=True)
 
 
-class ArticleView(VerticalScroll, can_focus=True):
+class ArticleView(ScrollView, can_focus=True):
+    """The article, line-virtual: the text is built once per article (and theme), split into paragraphs, wrapped
+    once per width into (paragraph, start, end) line offsets, and only the lines on screen are turned into strips
+    (cached until the width, the article or the theme changes). A 260,000-character article with thousands of
+    highlights opens without re-wrapping the whole body on every layout."""
+
     BINDINGS = [
         Binding("down,j", "scroll_down", "Down", show=False, id="view-down"),
         Binding("up,k", "scroll_up", "Up", show=False, id="view-up"),
@@ -100,6 +110,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--meta",
+        "article-view--version",
         "article-view--links-header",
         *DOC_STYLES.values(),
         *ENTITY_STYLES.values(),
@@ -113,16 +124,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.when = ""
-
-    def compose(self) -> ComposeResult:
-        yield Static(Text(PLACEHOLDER), id="article-body")
+        self.text = Text(PLACEHOLDER)
+        self._paragraphs: list[Text] = [self.text]
+        self._lines: list[tuple[int, int, int]] = []  # (paragraph, start, end) per screen line
+        self._wrapped_width = -1
+        self._strips: dict[int, Strip] = {}
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_after_refresh(self._rebuild))
 
     def watch_data(self, data: ArticleData | None) -> None:
         if data is None:
-            self.query_one("#article-body", Static).update(Text(PLACEHOLDER))
+            self._set_text(Text(PLACEHOLDER))
             return
         self.when = article_when(data.article.published, self.clock())
         self._rebuild()
@@ -132,8 +145,52 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.data is None:
             return
         self._rich_style_cache.clear()
-        text = build_text(self.data, StyleLookup(self), when=self.when)
-        self.query_one("#article-body", Static).update(text)
+        self._set_text(build_text(self.data, StyleLookup(self), when=self.when))
+
+    def _set_text(self, text: Text) -> None:
+        self.text = text
+        self._paragraphs = list(text.split("\n", allow_blank=True))
+        self._wrapped_width = -1
+        self._wrap()
+        self.refresh()
+
+    def plain_text(self) -> str:
+        """The text the pane draws (all of it, whatever is scrolled into view)."""
+        return self.text.plain
+
+    def _wrap(self) -> None:
+        """Line offsets for the current width (only when the width changed since the last wrap)."""
+        width = max(1, self.scrollable_content_region.width)
+        if width == self._wrapped_width:
+            return
+        self._wrapped_width = width
+        self._strips.clear()
+        lines: list[tuple[int, int, int]] = []
+        for number, paragraph in enumerate(self._paragraphs):
+            lines.extend((number, start, end) for start, end in wrap_offsets(paragraph.plain, width))
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._wrapped_width:
+            self._wrap()
+        index = int(self.scroll_y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips.get(index)
+        if strip is None or strip.cell_length != width:
+            number, start, end = self._lines[index]
+            line = self._paragraphs[number][start:end]
+            line.rstrip()
+            line.end = ""
+            strip = Strip(list(line.render(self.app.console)), line.cell_len).adjust_cell_length(
+                width, self.rich_style).simplify()
+            self._strips[index] = strip
+        return strip
 
     @property
     def at_bottom(self) -> bool:
@@ -144,6 +201,16 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def action_half_page_up(self) -> None:
         self.scroll_relative(y=-max(1, self.scrollable_content_region.height // 2), animate=False)
+
+
+def wrap_offsets(line: str, width: int) -> list[tuple[int, int]]:
+    """(start, end) of each screen line of one paragraph wrapped to `width` cells: at spaces, a word longer than
+    the width folded (as Rich wraps a Text with overflow "fold")."""
+    if len(line) <= width and cell_len(line) <= width:
+        return [(0, len(line))]
+    breaks = divide_line(line, width, fold=True)
+    starts = [0, *breaks]
+    return [(a, b) for a, b in zip(starts, [*breaks, len(line)], strict=True)]
 
 
 @dataclass(frozen=True)
