@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from tui_news.errors import TuiNewsError
-from tui_news.extract.lite import strip_furniture, to_lite
+from tui_news.extract.lite import remove_keep_tail, strip_furniture, to_lite
 from tui_news.extract.rules import SiteRule, bundled_rules, match_rule, select
 from tui_news.text import clean_line, clean_text
 
@@ -137,7 +137,7 @@ def _bound_tree(root: Any) -> None:
     for el in doomed:
         parent = el.getparent()
         if parent is not None:
-            _drop(el)
+            remove_keep_tail(el)
     if cut_at is not None:
         node = cut_at
         while node is not None:  # everything from the cut on, at every level up to the root, goes
@@ -275,7 +275,7 @@ def _by_rule(root: Any, rule: SiteRule, url: str) -> tuple[str, int, str | None,
     for selector in rule.drop:
         for el in select(body, (selector,)):
             if el is not body and el.getparent() is not None:
-                _drop(el)
+                remove_keep_tail(el)
     wrapper = etree.Element("div")
     content_root = found[0]
     for lead in select(root, rule.lead)[:1]:
@@ -298,18 +298,6 @@ def _by_rule(root: Any, rule: SiteRule, url: str) -> tuple[str, int, str | None,
     if chars < MIN_TEXT:
         return None
     return html, chars, first_image, authors
-
-
-def _drop(el: Any) -> None:
-    parent = el.getparent()
-    tail = el.tail
-    if tail and tail.strip():
-        prev = el.getprevious()
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
 
 
 def _is_inside(el: Any, ancestor: Any) -> bool:

@@ -210,11 +210,12 @@ def strip_furniture(root: Any) -> int:
             if is_furniture("".join(el.itertext())):
                 doomed.append(el)
     for el in doomed:
-        _remove_keep_tail(el)
+        remove_keep_tail(el)
     return len(doomed)
 
 
-def _remove_keep_tail(el: Any) -> None:
+def remove_keep_tail(el: Any) -> None:
+    """Remove an element from the tree, keeping the text that follows it (its tail)."""
     parent = el.getparent()
     if parent is None:
         return
