@@ -622,15 +622,29 @@ class Service:
         allowed = {fid: await own_addresses(fetch_urls[fid]) for fid in {fid for _, fid, _ in due}}
         executor = await asyncio.to_thread(self._parser, len(due))
         results: dict[int, FullText] = {}
+        # A host that did not answer at all (no HTTP status: DNS, connection, TLS, timeout) is not asked for its
+        # other pages in this refresh: offline, 200 pages of one host would otherwise each wait out the timeouts.
+        # Those pages stay due. The whole page phase is bounded by `total_timeout` too; what it cuts stays due.
+        unreachable: set[str | None] = set()
         async with self.page_fetcher_factory(self.settings) as fetcher:
 
+            gates: dict[str | None, asyncio.Semaphore] = {}
+
             async def one(article_id: int, feed_id: int, link: str) -> None:
-                state = await self._full_text_one(fetcher, article_id, link, allowed[feed_id], executor)
+                host = _host(link)
+                gate = gates.setdefault(host, asyncio.Semaphore(max(1, self.settings.per_host)))
+                async with gate:  # so the pages queued behind a host that did not answer see that it did not
+                    if host in unreachable:
+                        return
+                    state = await self._full_text_one(fetcher, article_id, link, allowed[feed_id], executor,
+                                                      unreachable)
                 results[article_id] = state
                 if on_full_text is not None:
                     on_full_text(article_id, state)
 
-            await asyncio.gather(*(one(*item) for item in due))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.settings.total_timeout):
+                    await asyncio.gather(*(one(*item) for item in due))
         return results
 
     async def fetch_full_text(self, article_id: int) -> FullText:
@@ -650,7 +664,7 @@ class Service:
             return await self._full_text_one(fetcher, article_id, article.link, allowed, None)
 
     async def _full_text_one(self, fetcher: PageFetcherType, article_id: int, link: str, allowed: frozenset[Any],
-                             executor: Executor | None) -> FullText:
+                             executor: Executor | None, unreachable: set[str | None] | None = None) -> FullText:
         from tui_news.pages import content_type_problem
 
         self._fetching.add(article_id)
@@ -662,6 +676,8 @@ class Service:
             html: str | None = None
             if result.error is not None:
                 state = _fetch_failure(result, now, host)
+                if unreachable is not None and result.status is None and not state.final:
+                    unreachable.add(host)  # no answer at all: the refresh stops asking this host
             elif (problem := content_type_problem(result.headers)) is not None:
                 state = FullText("failed", problem, fetched_at=now, host=host, final=True)
             else:

@@ -135,3 +135,41 @@ def test_a_404_is_final_and_failures_are_retried_with_backoff(server: PageServer
         assert server.hits["/flaky"] == 2  # full_text_retries = 2 tries in all
     finally:
         service.close()
+
+
+def test_a_host_that_does_not_answer_is_not_asked_for_every_page(run: Callable[..., Run], server: PageServer,
+                                                                  tmp_path: Path) -> None:
+    """Offline (or a dead host), 30 pages of one host must not each wait out the timeouts: after the first pages
+    fail with no HTTP answer at all, the refresh asks that host nothing more, and the pages stay due. The host
+    here accepts each connection and closes it at once; it counts the connections."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    accepted: list[int] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            accepted.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        feed_of(server, {f"Dead {i}": f"http://127.0.0.1:{port}/a/{i}" for i in range(30)})
+        setup = write_config(tmp_path, server.url("/feed.xml"), settings="per_host = 2\n")
+        got = run("refresh", *setup.args())
+        assert got.code == 0, got.err
+    finally:
+        listener.close()
+    assert 1 <= len(accepted) <= 2, f"{len(accepted)} connections to a host that never answered"
+    shown = states(run, setup)
+    assert sum(1 for s in shown.values() if s["full_text_status"].startswith("failed")) <= 2
+    assert sum(1 for s in shown.values() if s["full_text_status"] == "not tried") >= 28
