@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
-from textual.events import Resize
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
@@ -25,8 +24,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui_news.models import ArticleFilter, Feed
 from tui_news.ui import jobs
 from tui_news.ui import messages as msg
-from tui_news.ui.format import safe_link
 from tui_news.ui.screens.confirm import ConfirmScreen
+from tui_news.ui.screens.main_parts import LayoutActions, ReadingActions, RefreshHandlers
 from tui_news.ui.widgets.article_list import ArticleList
 from tui_news.ui.widgets.article_view import ArticleView, EntityList
 from tui_news.ui.widgets.feed_detail import FeedDetail
@@ -40,7 +39,7 @@ if TYPE_CHECKING:
     from tui_news.ui.app import NewsApp
 
 
-class MainScreen(Screen[None]):
+class MainScreen(LayoutActions, ReadingActions, RefreshHandlers, Screen[None]):
     BINDINGS = [
         Binding("n", "jump(1)", "Next unread", id="next-unread"),
         Binding("p", "jump(-1)", "Prev unread", show=False, id="previous-unread"),
@@ -126,33 +125,6 @@ class MainScreen(Screen[None]):
     FEEDS_FROM = 100
     """Narrower than this, the feeds pane is hidden unless the user shows it (b)."""
 
-    def on_resize(self, event: Resize) -> None:
-        self._layout(event.size.width)
-
-    def _layout(self, width: int | None = None) -> None:
-        width = self.size.width if width is None else width
-        pane = self.app.ui_state.feeds_pane
-        hidden = pane == "hidden" or (pane == "auto" and width < self.FEEDS_FROM)
-        self.set_class(width < self.STACKED_BELOW, "-stacked")
-        self.set_class(hidden, "-no-feeds")
-        if hidden and self.focused is not None and self.query_one("#feeds-pane") in self.focused.ancestors:
-            self.article_list.focus()
-
-    def action_toggle_feeds(self) -> None:
-        """Hide or show the feeds pane (remembered between runs)."""
-        self.app.ui_state.feeds_pane = "shown" if self.has_class("-no-feeds") else "hidden"
-        self.app.save_ui_state()
-        self._layout()
-
-    def action_reading_mode(self) -> None:
-        """The article alone, the whole width; again: back to the panes."""
-        reading = not self.has_class("-reading")
-        self.set_class(reading, "-reading")
-        if reading:
-            self.query_one(ArticleView).focus()
-        elif self.article_list.current is not None:
-            self.article_list.focus()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """True: the action applies; None: it does not now (shown greyed out); False: hidden and passed on."""
         if action == "leave_search":
@@ -167,14 +139,6 @@ class MainScreen(Screen[None]):
             "show_version": self._other_version() == (parameters[0] if parameters else None),
         }.get(action, True)
         return True if applies else None
-
-    def _other_version(self) -> str | None:
-        """The version "show_version" can switch the open article to: "feed" from the full text, "best" back."""
-        if self.article is None:
-            return None
-        if self.article.version == "full":
-            return "feed"
-        return "best" if self.article.full_text.status == "ok" else None
 
     @on(ArticleList.Highlighted)
     def _update_state(self) -> None:
@@ -257,19 +221,6 @@ class MainScreen(Screen[None]):
             self.article_list.update_row(message.view.article.id, read=True)
             self.load_feeds()
 
-    def on_full_text_arrived(self, message: msg.FullTextArrived) -> None:
-        state, shown = message.state, self.article
-        if message.on_demand:
-            self.status.show(f"Full article fetched from {state.host or 'its page'}" if state.status == "ok"
-                             else f"Full article not fetched: {state.reason or state.label}",
-                             error=state.status != "ok")
-        if shown is None or shown.article.id != message.article_id:
-            return
-        if message.on_demand:
-            self.version = "best"
-        if self.version == "best" and (message.on_demand or shown.version == "feed"):
-            self.reload_article()
-
     def on_search_results(self, message: msg.SearchResults) -> None:
         if not self.searching or self.query_one(SearchInput).value.strip() != message.query:
             return  # left search, or typed on since
@@ -301,30 +252,6 @@ class MainScreen(Screen[None]):
         self.status.show(f"{message.count:,} articles in {message.title} marked read")
         self.load_feeds()
         self.load_list(keep_cursor=True)
-
-    def on_refresh_started(self, message: msg.RefreshStarted) -> None:
-        self.status.progress(0, message.total, 0, "starting")
-
-    def on_refresh_progress(self, message: msg.RefreshProgress) -> None:
-        self.counts_dirty = True
-        self.status.progress(message.done, message.total, message.failed, message.title)
-
-    def on_refresh_done(self, message: msg.RefreshDone) -> None:
-        self.status.refreshed(message.outcomes, message.error)
-        if message.error or not message.outcomes:
-            return
-        self.counts_dirty = False
-        self.load_feeds()
-        if any(o.new or o.updated for o in message.outcomes):
-            self._job(jobs.backfill_entities, group="entities")
-            if not self.article_list.searching:
-                self.load_list(keep_cursor=True)
-
-    def _flush_counts(self) -> None:
-        """Counts changed (reads, a refresh in progress): re-read them at most once a second."""
-        if self.counts_dirty:
-            self.counts_dirty = False
-            self.load_feeds()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Track the refresh; a worker that raised: say so in the status bar (workers run with exit_on_error=False)."""
@@ -436,39 +363,6 @@ class MainScreen(Screen[None]):
         """Feeds were added (OPML import): show them, and fetch what is due (the new ones)."""
         self.load_feeds()
         self.start_refresh(None, due_only=True)
-
-    def action_open_link(self) -> None:
-        link = self.link
-        url = safe_link(link)
-        if url is None:
-            why = "Only http and https links are opened" if link else "No http(s) link to open"
-            self.status.show(why, error=bool(link))
-            return
-        self._job(jobs.open_in_browser, url, group="browser", exclusive=False)
-        self.status.show(f"Opening {url}")
-
-    def action_copy_link(self) -> None:
-        if self.link:  # else the action is disabled
-            self.app.copy_to_clipboard(self.link)
-            self.status.show(f"Copied {self.link}")
-
-    def action_fetch_full_text(self) -> None:
-        """Fetch the open article's page now; the pane fills in when it arrives (see on_full_text_arrived)."""
-        if self.article is None:
-            return
-        article_id = self.article.article.id
-
-        async def run() -> None:
-            self.post_message(await jobs.fetch_full_text(self.app.service, article_id))
-
-        self.run_worker(run(), name="fetch full article", group=f"fulltext-{article_id}", exclusive=True,
-                        exit_on_error=False)
-        self.status.show("Fetching the full article…", busy=True)
-
-    def action_show_version(self, version: Literal["best", "feed"]) -> None:
-        """The feed's version of the open article ("feed"), or back to the full text ("best")."""
-        self.version = version
-        self.reload_article()
 
     def action_search(self) -> None:
         self.searching = True
