@@ -65,7 +65,9 @@ def demo_fetcher() -> FakeFetcher:
 
 def make_config(keys: dict[str, str] | None = None) -> Config:
     config = demo_config(BASE)
-    return Config(path=None, feeds=config.feeds, settings=Settings(refresh_minutes=60), keys=dict(keys or {}))
+    # full_text = "never": the demo items link to example.org; a UI test must not reach (or wait on) the internet.
+    return Config(path=None, feeds=config.feeds, settings=Settings(refresh_minutes=60, full_text="never"),
+                  keys=dict(keys or {}))
 
 
 def open_service(db: Path, fetcher: FakeFetcher, *, keys: dict[str, str] | None = None,
