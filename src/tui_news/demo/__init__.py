@@ -95,7 +95,10 @@ class DemoServer:
 def demo_config(base_url: str) -> Config:
     feeds = [FeedConfig(url=f"{base_url}/{name}", name=title, tags=tags) for name, _ct, title, tags in FEEDS]
     feeds.append(FeedConfig(url=f"{base_url}/{MISSING}", name="Một nguồn đã ngừng (demo)", tags=("Demo",)))
-    return Config(path=None, feeds=tuple(feeds), settings=Settings(refresh_minutes=60, concurrency=4))
+    # full_text = "never": the demo items link to example.org placeholders, whose real page would stand in for the
+    # seed article; `f` still fetches one on demand.
+    return Config(path=None, feeds=tuple(feeds),
+                  settings=Settings(refresh_minutes=60, concurrency=4, full_text="never"))
 
 
 @contextmanager
