@@ -153,6 +153,8 @@ class Tmux:
 
         The window's shell waits for a go file, so the recording (pipe-pane) is in place before the first byte."""
         go = self.record.with_suffix(".go")
+        # COLUMNS/LINES from the test runner would override the window's size (the app ran at 80x24): drop them.
+        command = ["env", "-u", "COLUMNS", "-u", "LINES", *command]
         script = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.02; done; exec {shlex.join(command)}"
         self.run("new-session", "-d", "-s", "t", "-x", str(width), "-y", str(height), "-c", str(cwd), script)
         self.run("set-option", "-t", "t", "remain-on-exit", "on")
