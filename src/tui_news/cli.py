@@ -210,12 +210,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
+    from tui_news.errors import ArticlesGoneError
+
     service = _open(args)
     try:
         if args.flag in ("read", "unread"):
             service.set_read(args.ids, args.flag == "read")
         else:
             service.set_starred(args.ids, args.flag == "star")
+    except ArticlesGoneError as exc:  # the others were written
+        _err(f"error: no article with id {', '.join(map(str, exc.ids))} in the cache "
+             "(ids: `tui-news search --json`); the other ids were marked")
+        return 1
     finally:
         service.close()
     return 0

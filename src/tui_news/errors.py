@@ -66,8 +66,7 @@ class ArticlesGoneError(StoreError):
         n = len(ids)
         super().__init__(
             f"{n} article{'s' if n != 1 else ''} had been removed from the cache by a refresh in another process "
-            "(retention); nothing was changed for "
-            f"{'them' if n != 1 else 'it'}: the list is reloaded"
+            f"(retention); nothing was changed for {'them' if n != 1 else 'it'}"
         )
 
 

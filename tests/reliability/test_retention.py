@@ -122,3 +122,20 @@ def test_an_expired_hold_lets_retention_work_again(plain_server: FaultServer, tm
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM articles WHERE id = ?", (opened,)).fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM holds").fetchone()[0] == 0
+
+
+def test_mark_names_the_ids_that_are_not_in_the_cache(plain_server: FaultServer, tmp_path: Path) -> None:
+    """`tui-news mark` with an id that is not there: one line naming it, exit 1, the other ids written."""
+    url = churning_feed(plain_server, 3)
+    config = write_config(tmp_path / "feeds.toml", [url])
+    db = tmp_path / "cache.sqlite3"
+    assert run_cli("--config", str(config), "--db", str(db), "refresh", cwd=tmp_path).returncode == 0
+    with sqlite3.connect(db) as conn:
+        real = int(conn.execute("SELECT min(id) FROM articles").fetchone()[0])
+    done = run_cli("--config", str(config), "--db", str(db), "mark", str(real), "999999", "--star", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "tui-news: error: no article with id 999999 in the cache (ids: `tui-news search --json`); "
+        "the other ids were marked"]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT starred FROM articles WHERE id = ?", (real,)).fetchone()[0] == 1

@@ -74,7 +74,7 @@ def article(service: Service, article_id: int) -> Message:
         try:
             service.set_read([article_id], True)
         except ArticlesGoneError as exc:
-            return ArticlesGone(str(exc), exc.ids)
+            return ArticlesGone(f"{exc}: the list is reloaded", exc.ids)
     return ArticleLoaded(detail)
 
 
@@ -100,7 +100,7 @@ def write_flags(service: Service, article_ids: list[int], read: bool | None, sta
         if starred is not None:
             service.set_starred(article_ids, starred)
     except ArticlesGoneError as exc:
-        return ArticlesGone(str(exc), exc.ids)
+        return ArticlesGone(f"{exc}: the list is reloaded", exc.ids)
     return feeds(service)
 
 
