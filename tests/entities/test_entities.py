@@ -458,6 +458,8 @@ def _feed_article(path: str, index: int) -> str:
 
     import feedparser
 
+    if not _CORPUS.is_dir():
+        pytest.skip(f"{_CORPUS} not found: the precision guard reads real feeds of ../shared/corpus")
     entry = feedparser.parse(str(_CORPUS / path)).entries[index]
     body = entry["content"][0]["value"] if entry.get("content") else entry.get("summary", "")
     body = re.sub(r"<(p|br|div|blockquote|li|h\d)[^>]*>", "\n\n", body)
